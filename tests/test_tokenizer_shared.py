@@ -1,0 +1,50 @@
+"""Byte accounting of the official sp1024 tokenizer on the FineWeb validation prefix in ../shared/data.
+
+Skipped when ../shared/data is absent (a fresh machine has none): the notebook nbs/20_tokenizer.ipynb holds the
+tests that need no data.
+"""
+import json, shutil, subprocess, sys
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+MODEL = SHARED / "tokenizers" / "fineweb_1024_bpe.model"
+DOCS = SHARED / "fineweb_val_prefix" / "docs.jsonl.xz"
+
+
+def _golf_tokenizer(*args):
+    exe = shutil.which("golf_tokenizer")
+    cmd = [exe] if exe else [sys.executable, "-c", "from golf_nb.tokenizer import tokenizer_main; raise SystemExit(tokenizer_main())"]
+    out = subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+@pytest.mark.skipif(not (MODEL.exists() and DOCS.exists()), reason="../shared/data is absent")
+def test_sp1024_val_prefix_bytes():
+    stdout = _golf_tokenizer("--tokenizer", str(MODEL), "--docs", str(DOCS), "--json")
+    r = json.loads(stdout.strip().splitlines()[-1])
+    assert r["docs"] == 902
+    assert r["lut_bytes"] == r["bytes"]
+    assert r["bytes"] == r["normalized_bytes"]  # the official tokenizer round-trips this text
+    assert r["has_space_piece"]
+    # the shard holds each document as BOS + tokens: 1,040,298 tokens in all
+    assert r["tokens"] + r["docs"] == 1_040_298
+    assert 2.40 < r["bytes_per_token"] < 2.42
+
+
+SHARD = SHARED / "fineweb_val_prefix" / "fineweb_val_000000.bin"
+
+
+@pytest.mark.skipif(not (MODEL.exists() and SHARD.exists()), reason="../shared/data is absent")
+def test_sp1024_val_shard_lut_bytes():
+    """The evaluator's tables on the official token stream give the decoded byte count of its 902 documents."""
+    import numpy as np
+    import torch
+    from golf_nb.tokenizer import build_luts, stream_bytes
+    header = np.fromfile(SHARD, dtype="<i4", count=256)
+    assert header[0] == 20240520 and header[1] == 1
+    tokens = np.fromfile(SHARD, dtype="<u2", offset=256 * 4)
+    assert len(tokens) == header[2] == 1_040_298
+    assert stream_bytes(torch.from_numpy(tokens.astype(np.int64)), build_luts(MODEL)) == 2_504_867
