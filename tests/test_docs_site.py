@@ -1,0 +1,156 @@
+"""The docs site: build it with `golf_docs` into a temporary folder, then open it in headless Chromium.
+
+To stay within a few minutes on two cores only `index` and `95_docs` (which draws a plot) are executed; every other
+notebook is still processed (prose and API docs), so every page must exist and be linked.
+Chromium is Debian's `chromium` package (`apt-get install -y chromium`). Without it the browser checks are skipped,
+unless CI is set, where a missing browser is a failure.
+"""
+import functools, html, http.server, json, os, re, shutil, struct, subprocess, sys, tempfile, threading, time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+EXECUTED = ["index.ipynb", "95_docs.ipynb"]
+
+
+def _doc_pages():
+    from golf_nb.docs import doc_notebooks, page_name
+    return [page_name(r) for r in doc_notebooks(ROOT / "nbs")]
+
+
+def _title(nb_path):
+    "The `# Title` of a notebook's first markdown cell."
+    for c in json.loads(Path(nb_path).read_text())["cells"]:
+        if c["cell_type"] == "markdown":
+            m = re.search(r"^#\s+(.+)$", "".join(c["source"]), re.M)
+            return m.group(1).strip() if m else None
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    "Build the site once for this module; returns (site folder, seconds the build took)."
+    tmp = tmp_path_factory.mktemp("docs")
+    exe = shutil.which("golf_docs")
+    cmd = [exe] if exe else [sys.executable, "-c", "import sys; from golf_nb.docs import docs_main; sys.exit(docs_main())"]
+    cmd += ["--out", str(tmp / "site"), "--work_dir", str(tmp / "work")] + [a for nb in EXECUTED for a in ("--execute", nb)]
+    t0 = time.time()
+    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    secs = time.time() - t0
+    assert r.returncode == 0, f"golf_docs failed ({r.returncode}):\n{r.stdout[-3000:]}\n{r.stderr[-6000:]}"
+    print(f"\ngolf_docs built the site in {secs:.1f} s:\n{r.stdout}")
+    return tmp / "site", secs
+
+
+def test_site_files(site):
+    out, _ = site
+    assert (out / "index.html").exists() and (out / "searchindex.js").exists()
+    for page in _doc_pages():
+        assert (out / f"{page}.html").exists(), f"no page for notebook {page}"
+    external = re.compile(r'<(?:script|img)\b[^>]*\bsrc="(?:https?:)?//|<link\b[^>]*\bhref="(?:https?:)?//[^"]*"[^>]*\brel="(?:stylesheet|preload)"|'
+                          r'<link\b[^>]*\brel="(?:stylesheet|preload)"[^>]*\bhref="(?:https?:)?//')
+    for f in out.rglob("*.html"):
+        text = f.read_text(encoding="utf-8")
+        assert not external.search(text), f"{f.name} loads something from the network: {external.search(text).group(0)}"
+        assert not re.search(r'<script[^>]*src="[^"]*mathjax', text, re.I), f"{f.name} loads MathJax"
+    for f in out.rglob("*.html"):                                      # links between pages land on an existing id
+        for href, anchor in re.findall(r'href="(?![a-z]+:|#)([^"#]+\.html)#([^"]+)"', f.read_text(encoding="utf-8")):
+            target = (f.parent / href).resolve()
+            assert target.exists(), f"{f.name} links to a missing page {href}"
+            assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), f"{f.name} links to {href}#{anchor}, which has no such id"
+    docs = (out / "docs.html").read_text(encoding="utf-8")
+    assert 'id="build-docs"' in docs and ">source</a>" in docs          # show_doc's API entry with its source link
+
+
+# ---------------------------------------------------------------- the browser
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM:
+        msg = "headless Chromium not found (Debian: apt-get install -y chromium)"
+        if IN_CI: pytest.fail(f"{msg}; CI is set, so the browser checks must run")
+        pytest.skip(msg)
+    return CHROMIUM
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    log = None
+    def log_message(self, fmt, *args): pass
+    def log_request(self, code="-", size="-"):
+        self.log.append((self.path, int(code) if isinstance(code, int) else code))
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    "The site on http://127.0.0.1:<free port>/, with the list of (path, status) it served."
+    log = []
+    handler = functools.partial(type("H", (_Quiet,), {"log": log}), directory=str(site[0]))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    t = threading.Thread(target=httpd.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/", log
+    httpd.shutdown(); httpd.server_close(); t.join(5)
+
+
+def _chromium(browser, url, *args, timeout=90):
+    with tempfile.TemporaryDirectory(prefix="golf_chromium_") as profile:
+        cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={profile}", *args, url]
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=profile)
+    assert r.returncode == 0, f"chromium failed on {url}: {r.stderr[-2000:]}"
+    return r.stdout
+
+
+def _dom(browser, url): return _chromium(browser, url, "--dump-dom", "--virtual-time-budget=5000")
+
+
+def test_index_renders(browser, server):
+    base, _ = server
+    dom = _dom(browser, base + "index.html")
+    assert "<title>golf_nb" in dom
+    assert _title(ROOT / "nbs" / "index.ipynb") in dom
+    for page in _doc_pages():
+        if page != "index": assert f'href="{page}.html"' in dom, f"the index has no link to {page}.html"
+
+
+def test_navigation_links_work(browser, server):
+    base, _ = server
+    dom = _dom(browser, base + "index.html")
+    nav = re.search(r'<nav class="[^"]*\bbd-docs-nav\b[^"]*"[^>]*>(.*?)</nav>', dom, re.S)
+    assert nav, "no sidebar navigation on the index"
+    hrefs = list(dict.fromkeys(re.findall(r'<a class="reference internal" href="([^"#]+\.html)"', nav.group(1))))
+    from golf_nb.docs import doc_notebooks, page_name
+    titles = {page_name(r) + ".html": _title(ROOT / "nbs" / r) for r in doc_notebooks(ROOT / "nbs")}
+    assert hrefs == [p for p in titles if p != "index.html"], "the navigation is not in the order of nbs/"
+    for href in (hrefs[0], "docs.html"):                           # the first page, and the one with the plot
+        page = _dom(browser, base + href)
+        assert f"<h1>{html.escape(titles[href], quote=False)}" in page, f"{href} does not show its title {titles[href]!r}"
+
+
+def test_page_shows_its_plot(browser, server, site, tmp_path):
+    base, log = server
+    dom = _dom(browser, base + "docs.html")
+    imgs = re.findall(r'<img\b[^>]*\bsrc="([^"]+\.png)"', dom)
+    assert imgs, "docs.html has no <img>"
+    png = site[0] / imgs[0]
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000, f"{png} is not a real PNG"
+    w, h = struct.unpack(">II", data[16:24])
+    assert w >= 300 and h >= 100, f"the plot is only {w}x{h}"
+    assert ("/" + imgs[0], 200) in log, f"the browser did not fetch {imgs[0]}: {log[-5:]}"
+    shot = tmp_path / "docs.png"
+    _chromium(browser, base + "docs.html", f"--screenshot={shot}", "--window-size=1280,1600", "--hide-scrollbars")
+    import matplotlib.image
+    px = matplotlib.image.imread(str(shot))[..., :3]
+    assert px.std() > 0.05, "the screenshot is blank"
+    assert (px.mean(-1) < 0.9).mean() > 0.01, "the screenshot is almost all white"
+
+
+def test_search_works_offline(browser, server):
+    base, _ = server
+    dom = _dom(browser, base + "search.html?q=build_docs")
+    results = re.search(r'<ul[^>]*class="search"[^>]*>(.*?)</ul>', dom, re.S)
+    assert results and 'href="docs.html' in results.group(1), "Sphinx's search did not find build_docs on docs.html"
