@@ -1,0 +1,165 @@
+"""golf_record end to end: two tiny runs become a record; its train_gpt.py runs alone and matches golf_train.
+
+Two smoke runs (in process), `golf_record` in the plain and the compressed form, then three subprocesses with the same
+settings given through the challenge's environment variables: the plain `train_gpt.py` in an empty folder with golf_nb
+made unimportable, the compressed one run as `python train_gpt.py`, and `golf_train`. All three must report the same
+final metrics. About half a minute on a 2-core CPU.
+"""
+import ast, contextlib, io, json, os, shutil, subprocess, sys
+from pathlib import Path
+
+import pytest
+
+from golf_nb.corpus import ensure_embedded_data
+from golf_nb.launch import main as golf_train
+from golf_nb.records import record_main, expand_source, ARTIFACT_CAP
+
+RUN_ARGS = ["--preset", "smoke", "--iterations", "6", "--train_batch_tokens", "1024", "--warmup_steps", "1",
+            "--val_max_tokens", "4096", "--val_loss_every", "0", "--num_layers", "2", "--model_dim", "32",
+            "--num_heads", "2", "--num_kv_heads", "1", "--bigram_vocab_size", "64", "--bigram_dim", "16"]
+
+BLOCKER = '''import importlib.abc, runpy, sys
+class NoGolf(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "golf_nb": raise ImportError(f"{name} is blocked in this test")
+sys.meta_path.insert(0, NoGolf())
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+'''
+
+
+def quiet(f, *args):
+    with contextlib.redirect_stdout(io.StringIO()) as out, contextlib.redirect_stderr(io.StringIO()) as err:
+        code = f(*args)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    "Two finished smoke runs (seeds 1 and 2) of one tiny recipe."
+    root = tmp_path_factory.mktemp("runs")
+    for seed in (1, 2):
+        code, _, err = quiet(golf_train, RUN_ARGS + ["--seed", str(seed), "--run_dir", str(root / f"seed{seed}")])
+        assert code == 0, err
+    return root
+
+
+def record(*args):
+    return quiet(record_main, [str(a) for a in args])
+
+
+def test_record_folder_and_standalone_script(runs, tmp_path):
+    # --- the record folder
+    out = tmp_path / "rec"
+    code, stdout, err = record(runs / "seed1", runs / "seed2", "--name", "tiny_test", "--out", out, "--author", "A. Golfer",
+                               "--github_id", "agolfer", "--baseline", "9.0", "--date", "2026-01-02")
+    assert code == 0, err
+    assert "significance:" in stdout and "bytes_total" in stdout
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "submission.json", "train_gpt.py",
+                                                     "train_seed1.log", "train_seed2.log"]
+    sub = json.loads((out / "submission.json").read_text())
+    for k in ("author", "github_id", "name", "blurb", "date", "val_loss", "val_bpb", "bytes_total", "bytes_code", "seeds",
+              "seed_results", "val_bpb_std", "hardware", "pytorch_version", "significance"):
+        assert k in sub, k
+    summaries = [json.loads((runs / f"seed{s}" / "summary.json").read_text()) for s in (1, 2)]
+    assert (sub["author"], sub["github_id"], sub["name"], sub["date"], sub["seeds"]) == ("A. Golfer", "agolfer", "tiny_test", "2026-01-02", [1, 2])
+    assert sub["bytes_code"] == (out / "train_gpt.py").stat().st_size
+    assert sub["bytes_total"] == max(s["bytes_model"] for s in summaries) + sub["bytes_code"] <= ARTIFACT_CAP
+    assert sub["val_bpb"] == pytest.approx(sum(s["val_bpb"] for s in summaries) / 2, abs=1e-12)
+    assert sub["seed_results"]["2"]["val_loss"] == summaries[1]["val_loss"]
+    assert sub["significance"]["significant"] and sub["significance"]["test"] == "one-sample t"
+    assert (out / "train_seed2.log").read_text() == (runs / "seed2" / "log.txt").read_text()
+    readme = (out / "README.md").read_text()
+    assert "| seed | val_bpb | val_loss | steps | train time | eval time | model bytes | total bytes |" in readme
+    assert f"| 1 | {summaries[0]['val_bpb']:.5f} |" in readme and "| `num_layers` | 10 | 2 | `NUM_LAYERS` |" in readme
+    assert "## Significance" in readme and f"{sub['bytes_code']:,}" in readme
+
+    plain = (out / "train_gpt.py").read_text()
+    tree = ast.parse(plain)
+    assert not [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and (n.level or "golf_nb" in (n.module or ""))]
+    assert not [n for n in ast.walk(tree) if isinstance(n, ast.Import) and any("golf_nb" in a.name for a in n.names)]
+
+    # --- the compressed form: same source inside, bytes_code its own size
+    out_z = tmp_path / "rec_z"
+    code, _, err = record(runs / "seed1", runs / "seed2", "--name", "tiny_test", "--out", out_z, "--compressed_code",
+                          "--date", "2026-01-02")
+    assert code == 0, err
+    packed = (out_z / "train_gpt.py").read_text()
+    sub_z = json.loads((out_z / "submission.json").read_text())
+    assert expand_source(packed) == plain and len(packed) < len(plain) / 2
+    assert sub_z["bytes_code"] == (out_z / "train_gpt.py").stat().st_size == sub["code"]["bytes_compressed"]
+
+    # --- the same settings, three ways, through the challenge's environment variables
+    data, tok = ensure_embedded_data(512)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "RUN_DIR", "RUN_ID")}
+    env.update(OMP_NUM_THREADS="1", DATA_PATH=str(data), TOKENIZER_PATH=str(tok), VOCAB_SIZE="512", NUM_LAYERS="2",
+               MODEL_DIM="32", NUM_HEADS="2", NUM_KV_HEADS="1", TRAIN_SEQ_LEN="128", TRAIN_BATCH_TOKENS="1024",
+               ITERATIONS="4", WARMUP_STEPS="1", WARMDOWN_ITERS="2", SWA_EVERY="1", VAL_LOSS_EVERY="2",
+               VAL_BATCH_SIZE="16384", EVAL_STRIDE="64", EVAL_BATCH_SEQS="32", MAX_WALLCLOCK_SECONDS="0", SEED="7",
+               VAL_MAX_TOKENS="4096", BIGRAM_VOCAB_SIZE="64", BIGRAM_DIM="16", GRAD_ACCUM_STEPS="1")
+    alone, alone_z, ref = tmp_path / "alone", tmp_path / "alone_z", tmp_path / "ref"
+    for d in (alone, alone_z, ref): d.mkdir()
+    shutil.copy(out / "train_gpt.py", alone / "train_gpt.py")
+    shutil.copy(out_z / "train_gpt.py", alone_z / "train_gpt.py")
+    (alone / "blocked.py").write_text(BLOCKER)
+    (alone / "probe.py").write_text("import golf_nb\n")
+    probe = subprocess.run([sys.executable, "blocked.py", "probe.py"], cwd=alone, env=env, capture_output=True, text=True)
+    assert probe.returncode != 0 and "golf_nb is blocked" in probe.stderr   # the blocker works
+    (alone / "probe.py").unlink()
+    procs = {
+        "plain": subprocess.Popen([sys.executable, "blocked.py", "train_gpt.py"], cwd=alone, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
+        "compressed": subprocess.Popen([sys.executable, "train_gpt.py"], cwd=alone_z, env=env,
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
+        "golf_train": subprocess.Popen([sys.executable, "-m", "golf_nb.launch", "--preset", "smoke"], cwd=ref,
+                                       env={**env, "RUN_DIR": str(ref / "run")}, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True)}
+    outs = {k: p.communicate(timeout=600) for k, p in procs.items()}
+    for k, p in procs.items(): assert p.returncode == 0, f"{k}:\n{outs[k][1][-3000:]}"
+    dirs = {"plain": next((alone / "runs").iterdir()), "compressed": next((alone_z / "runs").iterdir()), "golf_train": ref / "run"}
+    res = {k: json.loads((d / "summary.json").read_text()) for k, d in dirs.items()}
+    cfgs = {k: json.loads((d / "config.json").read_text()) for k, d in dirs.items()}
+    for k in ("plain", "compressed"):
+        assert "final_int8_zlib_roundtrip_exact val_loss:" in outs[k][0]
+        same = lambda c: {f: v for f, v in c.items() if f not in ("run_id", "run_dir", "code_bytes")}
+        assert same(cfgs[k]) == same(cfgs["golf_train"]), k
+        for f in ("val_loss", "val_bpb", "steps", "bytes_model", "pre_quant_val_loss", "swa_count", "seed"):
+            assert res[k][f] == res["golf_train"][f], (k, f, res[k][f], res["golf_train"][f])
+    assert res["plain"]["steps"] == 4 and res["plain"]["seed"] == 7
+    assert res["plain"]["bytes_code"] == len(plain.encode()) and res["compressed"]["bytes_code"] == len(packed.encode())
+
+
+def test_record_refusals(runs, tmp_path):
+    def refused(*dirs, extra=()):
+        code, _, err = record(*dirs, "--name", "bad", "--out", tmp_path / "never", *extra)
+        assert code == 1 and not (tmp_path / "never").exists()
+        return err
+
+    def variant(name, seed=None, **cfg_edits):
+        d = tmp_path / name
+        shutil.copytree(runs / "seed1", d)
+        c = json.loads((d / "config.json").read_text())
+        c.update(cfg_edits, **({"seed": seed} if seed is not None else {}))
+        (d / "config.json").write_text(json.dumps(c))
+        return d
+
+    assert "seed 1 was already used" in refused(runs / "seed1", variant("dup"))
+    other = variant("other", seed=3, num_layers=3)
+    assert f"{other}: not the recipe of {runs / 'seed1'}" in refused(runs / "seed1", other)
+    assert "num_layers=3 vs 2" in refused(runs / "seed1", other)
+    moved = variant("moved", seed=4, data_path="/elsewhere", run_id="x")   # bookkeeping may differ
+    code, _, err = record(runs / "seed1", moved, "--name", "ok", "--out", tmp_path / "ok")
+    assert code == 0, err
+    unfinished = variant("unfinished", seed=5)
+    (unfinished / "summary.json").unlink()
+    assert f"{unfinished}: no summary.json" in refused(runs / "seed1", unfinished)
+    s = json.loads((runs / "seed1" / "summary.json").read_text())
+    (unfinished / "summary.json").write_text(json.dumps({**s, "finished": False}))
+    assert "did not finish" in refused(unfinished)
+    big = variant("big", seed=6)
+    (big / "final_model.ptz").write_bytes(b"\0" * (ARTIFACT_CAP - 50_000))   # fits with 50 kB of code, not with the bundle
+    (big / "summary.json").write_text(json.dumps({**s, "bytes_model": ARTIFACT_CAP - 50_000}))
+    msg = refused(runs / "seed1", big)
+    assert str(big) in msg and "over the 16,000,000-byte cap" in msg
+    code, _, err = record(runs / "seed1", big, "--name", "big", "--out", tmp_path / "big_z", "--compressed_code")
+    assert code == 0, err   # the compressed script leaves room
