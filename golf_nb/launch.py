@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['EVAL_OVERRIDES', 'main', 'eval_parser', 'evaluate_artifact', 'eval_main']
 
-# %% ../nbs/80_launch.ipynb #46748cad
+# %% ../nbs/80_launch.ipynb #57fc9168
 if __name__ == "__main__" and not __package__ and "__file__" in globals():
     import sys as _sys
     from pathlib import Path as _Path
@@ -14,7 +14,7 @@ if __name__ == "__main__" and not __package__ and "__file__" in globals():
     _sys.path.insert(0, str(_pkg_dir.parent))
     __package__ = "golf_nb"
 
-# %% ../nbs/80_launch.ipynb #92635653
+# %% ../nbs/80_launch.ipynb #9dfdb850
 import json, sys, traceback
 from dataclasses import replace
 from pathlib import Path
@@ -23,11 +23,11 @@ from .config import ConfigError, config_parser, resolve_config, config_to_json, 
 from .dist import init_distributed, close_distributed
 from .model import build_model, cast_for_device, count_params
 from .quant import unpack_artifact
-from .train import train, resolve_data, load_tokenizer, final_evaluation, write_json_atomic, RunLog
+from .train import run_and_report, resolve_data, load_tokenizer, final_evaluation, write_json_atomic, RunLog
 from .tokenizer import build_luts
 from .data import load_validation_tokens, val_pattern
 
-# %% ../nbs/80_launch.ipynb #2577220b
+# %% ../nbs/80_launch.ipynb #f9b61a4c
 def main(argv=None) -> int:
     "Command line of `golf_train` and `golf_nb/launch.py`."
     parser = config_parser()
@@ -36,18 +36,9 @@ def main(argv=None) -> int:
     if ns.print_config:
         print(config_to_json(cfg, n_params=count_params(build_model(cfg))))
         return 0
-    state = init_distributed()
-    try: s = train(cfg, state)
-    except Exception as e:
-        if state.is_main: traceback.print_exc(); print(f"golf_train: run failed: {type(e).__name__}: {e}", file=sys.stderr)
-        return 1
-    finally: close_distributed(state)
-    if state.is_main:
-        print(f"val_bpb:{s['val_bpb']:.8f} val_loss:{s['val_loss']:.8f} bytes_total:{s['bytes_total']} "
-              f"steps:{s['steps']} run_dir:{Path(cfg.run_dir or 'runs/' + s['run_id'])}")
-    return 0
+    return run_and_report(cfg, "golf_train")
 
-# %% ../nbs/80_launch.ipynb #2abed6e9
+# %% ../nbs/80_launch.ipynb #393ec578
 EVAL_OVERRIDES = ("data_path", "tokenizer_path", "eval_stride", "eval_batch_seqs", "val_max_tokens", "train_seq_len")
 
 def eval_parser():
@@ -97,6 +88,6 @@ def eval_main(argv=None) -> int:
         print(f"val_bpb:{out['val_bpb']:.8f} val_loss:{out['val_loss']:.8f} eval_time:{out['eval_time_ms']:.0f}ms -> {dest}")
     return 0
 
-# %% ../nbs/80_launch.ipynb #18b0b67b
+# %% ../nbs/80_launch.ipynb #35ebe848
 if __name__ == "__main__" and __package__ == "golf_nb":
     sys.exit(main())
