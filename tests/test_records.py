@@ -12,7 +12,8 @@ import pytest
 
 from golf_nb.corpus import ensure_embedded_data
 from golf_nb.launch import main as golf_train
-from golf_nb.records import record_main, expand_source, ARTIFACT_CAP
+from golf_nb.records import record_main, ARTIFACT_CAP
+from golf_nb.bundle import expand_source
 
 RUN_ARGS = ["--preset", "smoke", "--iterations", "6", "--train_batch_tokens", "1024", "--warmup_steps", "1",
             "--val_max_tokens", "4096", "--val_loss_every", "0", "--num_layers", "2", "--model_dim", "32",
