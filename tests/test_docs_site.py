@@ -1,6 +1,7 @@
 """The docs site: build it with `golf_docs` into a temporary folder, then open it in headless Chromium.
 
-To stay within a few minutes on two cores only `index` and `95_docs` (which draws a plot) are executed; every other
+To stay within a few minutes on two cores only `index`, `95_docs` and one findings page (each of the last two draws a
+plot) are executed; every other
 notebook is still processed (prose and API docs), so every page must exist and be linked.
 Chromium is Debian's `chromium` package (`apt-get install -y chromium`). Without it the browser checks are skipped,
 unless CI is set, where a missing browser is a failure.
@@ -13,7 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-EXECUTED = ["index.ipynb", "95_docs.ipynb"]
+EXECUTED = ["index.ipynb", "95_docs.ipynb", "findings/seed_reproduction.ipynb"]
+PLOT_PAGES = ["docs.html", "findings/seed_reproduction.html"]   # a module page and a findings page
 
 
 def _doc_pages():
@@ -130,23 +132,26 @@ def test_navigation_links_work(browser, server):
         assert f"<h1>{html.escape(titles[href], quote=False)}" in page, f"{href} does not show its title {titles[href]!r}"
 
 
-def test_page_shows_its_plot(browser, server, site, tmp_path):
+@pytest.mark.parametrize("page", PLOT_PAGES)
+def test_page_shows_its_plot(browser, server, site, tmp_path, page):
     base, log = server
-    dom = _dom(browser, base + "docs.html")
+    dom = _dom(browser, base + page)
     imgs = re.findall(r'<img\b[^>]*\bsrc="([^"]+\.png)"', dom)
-    assert imgs, "docs.html has no <img>"
-    png = site[0] / imgs[0]
+    assert imgs, f"{page} has no <img>"
+    src = (Path(page).parent / imgs[0]).as_posix()                      # relative to the page
+    png = site[0] / src
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000, f"{png} is not a real PNG"
     w, h = struct.unpack(">II", data[16:24])
     assert w >= 300 and h >= 100, f"the plot is only {w}x{h}"
-    assert ("/" + imgs[0], 200) in log, f"the browser did not fetch {imgs[0]}: {log[-5:]}"
-    shot = tmp_path / "docs.png"
-    _chromium(browser, base + "docs.html", f"--screenshot={shot}", "--window-size=1280,1600", "--hide-scrollbars")
+    fetched = "/" + os.path.normpath(src).replace(os.sep, "/")
+    assert (fetched, 200) in log, f"the browser did not fetch {fetched}: {log[-5:]}"
+    shot = tmp_path / "page.png"
+    _chromium(browser, base + page, f"--screenshot={shot}", "--window-size=1280,1600", "--hide-scrollbars")
     import matplotlib.image
     px = matplotlib.image.imread(str(shot))[..., :3]
-    assert px.std() > 0.05, "the screenshot is blank"
-    assert (px.mean(-1) < 0.9).mean() > 0.01, "the screenshot is almost all white"
+    assert px.std() > 0.05, f"the screenshot of {page} is blank"
+    assert (px.mean(-1) < 0.9).mean() > 0.01, f"the screenshot of {page} is almost all white"
 
 
 def test_search_works_offline(browser, server):
