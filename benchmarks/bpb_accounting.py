@@ -16,42 +16,14 @@ About 30 s on 2 CPU cores.
     python benchmarks/bpb_accounting.py [--shared ../shared/data]
 """
 from __future__ import annotations
-import argparse, csv, hashlib, io, json, lzma, math, os, platform, sys, time
-from datetime import datetime, timezone
+import argparse, csv, io, json, lzma, math, os, sys, time
 from pathlib import Path
 import numpy as np
 import torch
+from provenance import ROOT, provenance, write_result, write_text_atomic
 
-ROOT = Path(__file__).resolve().parents[1]
-DATE = "2026-11-28"
 P180_SUMMARY = ROOT / "benchmarks/logs/p180_2026-11-28_golf_nb_1337_summary.json"
 FALLBACK_LOSS = 2.5  # nats per token, used only if the p180 summary is missing
-
-
-def sha256_prefix(path, n=16) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""): h.update(chunk)
-    return h.hexdigest()[:n]
-
-
-def _cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"): return line.split(":", 1)[1].strip()
-    except OSError: pass
-    return platform.processor() or "unknown"
-
-
-def provenance(inputs: dict) -> dict:
-    "Command, date, machine and inputs (sha256 prefixes) of this run."
-    import sentencepiece
-    return dict(command="python " + " ".join([os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]]), date=DATE,
-                started_utc=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                machine=dict(platform=platform.platform(), processor=_cpu_name(), cpus=os.cpu_count(),
-                             python=platform.python_version(), torch=torch.__version__,
-                             sentencepiece=sentencepiece.__version__),
-                inputs={k: dict(path=os.path.relpath(v, ROOT), sha256_16=sha256_prefix(v)) for k, v in inputs.items()})
 
 
 def luts_double_space(luts):
@@ -159,11 +131,11 @@ def main(argv=None) -> int:
                            c_true=bpb(loss, dd["tokens_c"] + dd["docs"] - 1, dd["bytes_normalized"]))
     res["total_wall_s"] = time.perf_counter() - t_all
     out = Path(a.out); out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp"); tmp.write_text(json.dumps(res, indent=1) + "\n"); os.replace(tmp, out)
+    write_result(out, res)
     csv_path = out.with_name(out.stem + "_docs.csv")
     buf = io.StringIO(); w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
     w.writeheader(); w.writerows(rows)
-    tmp = csv_path.with_name(csv_path.name + ".tmp"); tmp.write_text(buf.getvalue()); os.replace(tmp, csv_path)
+    write_text_atomic(csv_path, buf.getvalue())
     print(json.dumps({k: res[k] for k in ("docs", "shard", "eval_window", "bpb_docs")}, indent=1))
     print(f"wrote {out} and {csv_path} in {res['total_wall_s']:.0f} s")
     return 0

@@ -14,12 +14,11 @@ benchmarks/logs/quant_study_cpu_2026-11-28.{log,_summary.json}. About 4-5 minute
     python benchmarks/quant_study.py [--shared ../shared/data] [--iterations 60]
 """
 from __future__ import annotations
-import argparse, dataclasses, hashlib, io, json, os, platform, shutil, sys, tempfile, time, zlib
-from datetime import datetime, timezone
+import argparse, dataclasses, io, json, os, shutil, sys, tempfile, time
 from pathlib import Path
 import torch
+from provenance import ROOT, provenance, write_result
 
-ROOT = Path(__file__).resolve().parents[1]
 DATE = "2026-11-28"
 # The CPU model: seed465 with fewer, narrower layers. d=384 with 6 heads of 64 and 3 KV heads keeps every attention
 # matrix above the policy's 65,536-element keep threshold (c_k is 192x384), so the kinds are the seed's: int5 MLP,
@@ -29,33 +28,6 @@ CPU_OVERRIDES = dict(num_layers=4, model_dim=384, num_heads=6, num_kv_heads=3, t
                      val_loss_every=0, train_log_every=5, val_batch_size=4096, val_max_tokens=65_536,
                      eval_stride=0, eval_batch_seqs=16, swa_enabled=False, muon_momentum_warmup_steps=20,
                      torch_compile=False, seed=1337)
-
-
-def sha256_prefix(path, n=16) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""): h.update(chunk)
-    return h.hexdigest()[:n]
-
-
-def provenance(inputs: dict) -> dict:
-    "Command, date, machine and inputs (sha256 prefixes) of this run."
-    import numpy, sentencepiece, zstandard
-    return dict(command="python " + " ".join([os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]]), date=DATE,
-                started_utc=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                machine=dict(platform=platform.platform(), processor=_cpu_name(), cpus=os.cpu_count(),
-                             torch_threads=torch.get_num_threads(), python=platform.python_version(),
-                             torch=torch.__version__, numpy=numpy.__version__,
-                             sentencepiece=sentencepiece.__version__, zstandard=zstandard.__version__),
-                inputs={k: dict(path=os.path.relpath(v, ROOT), sha256_16=sha256_prefix(v)) for k, v in inputs.items()})
-
-
-def _cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"): return line.split(":", 1)[1].strip()
-    except OSError: pass
-    return platform.processor() or "unknown"
 
 
 def timed(fn, repeat=1):
@@ -206,7 +178,7 @@ def main(argv=None) -> int:
         if not a.keep_tmp: shutil.rmtree(tmp, ignore_errors=True)
     res["total_wall_s"] = time.perf_counter() - t_all
     out = Path(a.out); out.parent.mkdir(parents=True, exist_ok=True)
-    tmpf = out.with_name(out.name + ".tmp"); tmpf.write_text(json.dumps(res, indent=1) + "\n"); os.replace(tmpf, out)
+    write_result(out, res)
     print(f"wrote {out} in {res['total_wall_s']:.0f} s")
     return 0
 

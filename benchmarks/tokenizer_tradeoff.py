@@ -16,45 +16,17 @@ Writes benchmarks/results/tokenizer_tradeoff.json. About 15 s on 2 CPU cores; ru
     python benchmarks/tokenizer_tradeoff.py [--shared ../shared/data]
 """
 from __future__ import annotations
-import argparse, hashlib, json, math, os, platform, sys, time
-from datetime import datetime, timezone
+import argparse, json, os, sys, time
 from pathlib import Path
 import torch
+from provenance import ROOT, provenance, write_result
 
-ROOT = Path(__file__).resolve().parents[1]
-DATE = "2026-11-28"
 VOCABS = (1024, 4096, 8192)
 FORMATS = ("fp16", "int8", "int6")
 QUANT_STUDY = ROOT / "benchmarks/results/quant_study.json"
 P180_SUMMARY = ROOT / "benchmarks/logs/p180_2026-11-28_golf_nb_1337_summary.json"
 # The seed's record artifact (same shape: 10 layers, vocab 1024, fp16 embedding), ../shared/SEED_RECIPE.md
 SEED_RECORD = dict(bytes_model=15_622_541, bytes_code=57_747, source="../shared/SEED_RECIPE.md (record, seed 42 log)")
-
-
-def sha256_prefix(path, n=16) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""): h.update(chunk)
-    return h.hexdigest()[:n]
-
-
-def _cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"): return line.split(":", 1)[1].strip()
-    except OSError: pass
-    return platform.processor() or "unknown"
-
-
-def provenance(inputs: dict) -> dict:
-    "Command, date, machine and inputs (sha256 prefixes) of this run."
-    import sentencepiece
-    return dict(command="python " + " ".join([os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]]), date=DATE,
-                started_utc=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                machine=dict(platform=platform.platform(), processor=_cpu_name(), cpus=os.cpu_count(),
-                             python=platform.python_version(), torch=torch.__version__,
-                             sentencepiece=sentencepiece.__version__),
-                inputs={k: dict(path=os.path.relpath(v, ROOT), sha256_16=sha256_prefix(v)) for k, v in inputs.items()})
 
 
 def stored_bytes(name: str, t: torch.Tensor, kind: str) -> int:
@@ -185,7 +157,7 @@ def main(argv=None) -> int:
     res["p180"] = dict(val_loss=p180["val_loss"], val_bpb=p180["val_bpb"], steps=p180["steps"])
     res["total_wall_s"] = time.perf_counter() - t_all
     out = Path(a.out); out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp"); tmp.write_text(json.dumps(res, indent=1) + "\n"); os.replace(tmp, out)
+    write_result(out, res)
     print(f"wrote {out} in {res['total_wall_s']:.0f} s")
     return 0
 

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['EVAL_OVERRIDES', 'main', 'eval_parser', 'evaluate_artifact', 'eval_main']
 
-# %% ../nbs/80_launch.ipynb #57fc9168
+# %% ../nbs/80_launch.ipynb #869d8b1b
 if __name__ == "__main__" and not __package__ and "__file__" in globals():
     import sys as _sys
     from pathlib import Path as _Path
@@ -14,20 +14,19 @@ if __name__ == "__main__" and not __package__ and "__file__" in globals():
     _sys.path.insert(0, str(_pkg_dir.parent))
     __package__ = "golf_nb"
 
-# %% ../nbs/80_launch.ipynb #9dfdb850
-import json, sys, traceback
+# %% ../nbs/80_launch.ipynb #2b073d4f
+import sys
 from dataclasses import replace
 from pathlib import Path
-import torch
 from .config import ConfigError, config_parser, resolve_config, config_to_json, config_from_json, parse_value
 from .dist import init_distributed, close_distributed
 from .model import build_model, cast_for_device, count_params
 from .quant import unpack_artifact
-from .train import run_and_report, resolve_data, load_tokenizer, final_evaluation, write_json_atomic, RunLog
+from .train import run_and_report, resolve_data, load_tokenizer, final_evaluation, write_json_atomic
 from .tokenizer import build_luts
 from .data import load_validation_tokens, val_pattern
 
-# %% ../nbs/80_launch.ipynb #f9b61a4c
+# %% ../nbs/80_launch.ipynb #85968329
 def main(argv=None) -> int:
     "Command line of `golf_train` and `golf_nb/launch.py`."
     parser = config_parser()
@@ -38,7 +37,7 @@ def main(argv=None) -> int:
         return 0
     return run_and_report(cfg, "golf_train")
 
-# %% ../nbs/80_launch.ipynb #393ec578
+# %% ../nbs/80_launch.ipynb #10c729da
 EVAL_OVERRIDES = ("data_path", "tokenizer_path", "eval_stride", "eval_batch_seqs", "val_max_tokens", "train_seq_len")
 
 def eval_parser():
@@ -88,6 +87,6 @@ def eval_main(argv=None) -> int:
         print(f"val_bpb:{out['val_bpb']:.8f} val_loss:{out['val_loss']:.8f} eval_time:{out['eval_time_ms']:.0f}ms -> {dest}")
     return 0
 
-# %% ../nbs/80_launch.ipynb #35ebe848
+# %% ../nbs/80_launch.ipynb #f44611b5
 if __name__ == "__main__" and __package__ == "golf_nb":
     sys.exit(main())
