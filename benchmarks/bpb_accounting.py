@@ -16,11 +16,11 @@ About 30 s on 2 CPU cores.
     python benchmarks/bpb_accounting.py [--shared ../shared/data]
 """
 from __future__ import annotations
-import argparse, csv, io, json, lzma, math, os, sys, time
+import csv, io, json, lzma, math, os, sys, time
 from pathlib import Path
 import numpy as np
 import torch
-from provenance import ROOT, provenance, write_result, write_text_atomic
+from provenance import ROOT, provenance, script_parser, write_result, write_text_atomic
 
 P180_SUMMARY = ROOT / "benchmarks/logs/p180_2026-11-28_golf_nb_1337_summary.json"
 FALLBACK_LOSS = 2.5  # nats per token, used only if the p180 summary is missing
@@ -57,9 +57,7 @@ def bpb(loss_nats: float, tokens: int, nbytes: int) -> float:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--shared", default=str(ROOT.parent / "shared/data"), help="the shared data folder")
-    p.add_argument("--out", default=str(ROOT / "benchmarks/results/bpb_accounting.json"))
+    p = script_parser(__doc__, "bpb_accounting.json")
     a = p.parse_args(argv)
     from golf_nb.tokenizer import load_sentencepiece, build_luts, stream_bytes, has_space_piece, tokenizer_report, SPACE_PIECE
     from golf_nb.data import load_shard
@@ -130,7 +128,7 @@ def main(argv=None) -> int:
                            c=bpb(loss, dd["tokens_c"] + dd["docs"] - 1, dd["lut_c"]),
                            c_true=bpb(loss, dd["tokens_c"] + dd["docs"] - 1, dd["bytes_normalized"]))
     res["total_wall_s"] = time.perf_counter() - t_all
-    out = Path(a.out); out.parent.mkdir(parents=True, exist_ok=True)
+    out = Path(a.out)
     write_result(out, res)
     csv_path = out.with_name(out.stem + "_docs.csv")
     buf = io.StringIO(); w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")

@@ -1,6 +1,6 @@
 """What every result file in benchmarks/results/ records about how it was made, and how it is written."""
 from __future__ import annotations
-import hashlib, json, os, platform, sys
+import argparse, hashlib, json, os, platform, sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -46,3 +46,11 @@ def write_text_atomic(path, text: str) -> Path:
 def write_result(path, res: dict) -> Path:
     "Write a result dict as JSON, atomically."
     return write_text_atomic(path, json.dumps(res, indent=1) + "\n")
+
+
+def script_parser(doc: str, result_name: str) -> argparse.ArgumentParser:
+    "The options every benchmark script takes: `--shared` (the shared data folder) and `--out` (its result file)."
+    p = argparse.ArgumentParser(description=doc.splitlines()[0])
+    p.add_argument("--shared", default=str(ROOT.parent / "shared/data"), help="the shared data folder")
+    p.add_argument("--out", default=str(ROOT / "benchmarks/results" / result_name))
+    return p

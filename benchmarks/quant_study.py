@@ -14,10 +14,10 @@ benchmarks/logs/quant_study_cpu_2026-11-28.{log,_summary.json}. About 4-5 minute
     python benchmarks/quant_study.py [--shared ../shared/data] [--iterations 60]
 """
 from __future__ import annotations
-import argparse, dataclasses, io, json, os, shutil, sys, tempfile, time
+import dataclasses, io, json, os, shutil, sys, tempfile, time
 from pathlib import Path
 import torch
-from provenance import ROOT, provenance, write_result
+from provenance import ROOT, provenance, script_parser, write_result
 
 DATE = "2026-11-28"
 # The CPU model: seed465 with fewer, narrower layers. d=384 with 6 heads of 64 and 3 KV heads keeps every attention
@@ -106,11 +106,9 @@ def groups(sd, cfg) -> dict:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--shared", default=str(ROOT.parent / "shared/data"), help="the shared data folder")
+    p = script_parser(__doc__, "quant_study.json")
     p.add_argument("--iterations", type=int, default=60, help="optimizer steps of the CPU model")
     p.add_argument("--max_docs", type=int, default=300, help="fineweb_legal documents to tokenize for training")
-    p.add_argument("--out", default=str(ROOT / "benchmarks/results/quant_study.json"))
     p.add_argument("--val_max_tokens", type=int, default=CPU_OVERRIDES["val_max_tokens"], help="validation tokens scored")
     p.add_argument("--skip_seed", action="store_true", help="skip the seed465 model at initialisation (debugging)")
     p.add_argument("--keep_tmp", action="store_true")
@@ -177,7 +175,7 @@ def main(argv=None) -> int:
     finally:
         if not a.keep_tmp: shutil.rmtree(tmp, ignore_errors=True)
     res["total_wall_s"] = time.perf_counter() - t_all
-    out = Path(a.out); out.parent.mkdir(parents=True, exist_ok=True)
+    out = Path(a.out)
     write_result(out, res)
     print(f"wrote {out} in {res['total_wall_s']:.0f} s")
     return 0

@@ -16,10 +16,10 @@ Writes benchmarks/results/tokenizer_tradeoff.json. About 15 s on 2 CPU cores; ru
     python benchmarks/tokenizer_tradeoff.py [--shared ../shared/data]
 """
 from __future__ import annotations
-import argparse, json, os, sys, time
+import json, os, sys, time
 from pathlib import Path
 import torch
-from provenance import ROOT, provenance, write_result
+from provenance import ROOT, provenance, script_parser, write_result
 
 VOCABS = (1024, 4096, 8192)
 FORMATS = ("fp16", "int8", "int6")
@@ -73,9 +73,7 @@ def max_layers(vocab, fmt, ratios, embed_ratio, block_scale, code_bytes, cap=16_
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--shared", default=str(ROOT.parent / "shared/data"), help="the shared data folder")
-    p.add_argument("--out", default=str(ROOT / "benchmarks/results/tokenizer_tradeoff.json"))
+    p = script_parser(__doc__, "tokenizer_tradeoff.json")
     a = p.parse_args(argv)
     from golf_nb.tokenizer import tokenizer_report, embedding_bytes
     from golf_nb.config import preset
@@ -156,7 +154,7 @@ def main(argv=None) -> int:
                                 for v in VOCABS}
     res["p180"] = dict(val_loss=p180["val_loss"], val_bpb=p180["val_bpb"], steps=p180["steps"])
     res["total_wall_s"] = time.perf_counter() - t_all
-    out = Path(a.out); out.parent.mkdir(parents=True, exist_ok=True)
+    out = Path(a.out)
     write_result(out, res)
     print(f"wrote {out} in {res['total_wall_s']:.0f} s")
     return 0
