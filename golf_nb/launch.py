@@ -22,9 +22,7 @@ from .config import ConfigError, config_parser, resolve_config, config_to_json, 
 from .dist import init_distributed, close_distributed
 from .model import build_model, cast_for_device, count_params
 from .quant import unpack_artifact
-from .train import run_and_report, resolve_data, load_tokenizer, final_evaluation, write_json_atomic
-from .tokenizer import build_luts
-from .data import load_validation_tokens, val_pattern
+from .train import run_and_report, resolve_data, load_eval_data, final_evaluation, write_json_atomic
 
 # %% ../nbs/80_launch.ipynb #85968329
 def main(argv=None) -> int:
@@ -66,8 +64,7 @@ def evaluate_artifact(path, overrides: dict | None = None, state=None) -> dict:
     except Exception as e: raise ValueError(f"{art}: cannot read the artifact ({e})") from e
     model.load_state_dict(sd, strict=True)
     model = cast_for_device(model.to(state.device), state.device)
-    luts = build_luts(load_tokenizer(cfg), cfg.vocab_size, state.device)
-    val = load_validation_tokens(val_pattern(cfg.data_path), cfg.train_seq_len, cfg.val_max_tokens)
+    luts, val = load_eval_data(cfg, state.device)
     res, ms = final_evaluation(model, val, luts, cfg, state, lambda m: print(m) if state.is_main else None)
     return dict(artifact=str(art), val_bpb=res.bpb, val_loss=res.loss, eval_tokens=res.tokens, eval_bytes=res.bytes,
                 eval_time_ms=ms, eval_stride=cfg.eval_stride, bytes_model=art.stat().st_size, world_size=state.world_size)

@@ -23,9 +23,9 @@ from .quant import pack_artifact, unpack_artifact, write_bytes_atomic, size_acco
 
 # %% auto #0
 __all__ = ['lr_multiplier', 'RunLog', 'package_sources', 'code_fingerprint', 'environment_report', 'resolve_data', 'new_run_id',
-           'load_tokenizer', 'autocast', 'train_step', 'warmup_and_restore', 'NonFiniteLoss', 'prepare_model',
-           'setup_run', 'sync_device', 'run_training', 'final_evaluation', 'write_json_atomic', 'finish_run',
-           'pause_summary', 'train', 'run_and_report']
+           'load_tokenizer', 'load_eval_data', 'autocast', 'train_step', 'warmup_and_restore', 'NonFiniteLoss',
+           'prepare_model', 'setup_run', 'sync_device', 'run_training', 'final_evaluation', 'write_json_atomic',
+           'finish_run', 'pause_summary', 'train', 'run_and_report']
 
 # %% ../nbs/70_train.ipynb #cdcd8014
 def lr_multiplier(step: int, elapsed_ms: float, cfg: RunConfig) -> float:
@@ -105,6 +105,11 @@ def load_tokenizer(cfg: RunConfig):
         raise ValueError(f"{p}: tokenizer has {sp.vocab_size()} pieces but vocab_size={cfg.vocab_size}")
     return sp
 
+def load_eval_data(cfg: RunConfig, device) -> tuple:
+    "`(luts, val_tokens)`: the byte look-up tables of `cfg`'s tokenizer and its validation tokens."
+    luts = build_luts(load_tokenizer(cfg), cfg.vocab_size, device)
+    return luts, load_validation_tokens(val_pattern(cfg.data_path), cfg.train_seq_len, cfg.val_max_tokens)
+
 # %% ../nbs/70_train.ipynb #60ab95f7
 def autocast(device: torch.device):
     "bf16 autocast on CUDA; a no-op context on CPU (CPU bf16 matmuls are slow and not what the record measures)."
@@ -181,9 +186,7 @@ def setup_run(cfg: RunConfig, state: DistState, model_fn=build_model):
     log = RunLog(cfg.run_dir, state.is_main)
     random.seed(cfg.seed); np.random.seed(cfg.seed); torch.manual_seed(cfg.seed)
     if torch.cuda.is_available(): torch.cuda.manual_seed_all(cfg.seed)
-    sp = load_tokenizer(cfg)
-    luts = build_luts(sp, cfg.vocab_size, state.device)
-    val_tokens = load_validation_tokens(val_pattern(cfg.data_path), cfg.train_seq_len, cfg.val_max_tokens)
+    luts, val_tokens = load_eval_data(cfg, state.device)
     model, base_model, opts = prepare_model(cfg, state, model_fn)
     code_hash, code_bytes = code_fingerprint()
     n_params = count_params(base_model)
