@@ -11,7 +11,9 @@ import torch
 from .config import RunConfig, ConfigError, config_parser, resolve_config, config_to_json, derive, env_name, validate
 from .dist import DistState, init_distributed, close_distributed
 from .model import GPT
-from .train import train, train_step, prepare_model, sync_device, write_json_atomic
+from .data import DistributedTokenLoader, train_pattern
+from .train import (train, train_step, prepare_model, sync_device, write_json_atomic, warmup_and_restore,
+                           lr_multiplier, resolve_data)
 
 # %% auto #0
 __all__ = ['H200_BF16_TFLOPS', 'RECORD_BATCH', 'SEED_P180_README', 'SEED_P180_README_MEAN', 'P180_TARGET', 'parse_train_log',
@@ -127,32 +129,39 @@ def bench_model(cfg: RunConfig, state: DistState):
 # %% ../nbs/97_bench.ipynb #b0d6e158
 def measure_throughput(cfg: RunConfig, steps: int = 20,  # timed optimizer steps
                        state: DistState | None = None, warmup: int | None = None,  # untimed steps (default cfg.warmup_steps)
-                       peak_tflops: float = H200_BF16_TFLOPS) -> dict:
-    "Step time, tokens/s, MFU and peak memory of training `cfg` on random tokens (no evaluation, no artifact)."
+                       peak_tflops: float = H200_BF16_TFLOPS,
+                       real_data: bool = False,  # train on the shards in cfg.data_path instead of random tokens
+                       ) -> dict:
+    "Step time, tokens/s, MFU, peak memory and per-step losses of training `cfg` (no evaluation, no artifact)."
     if steps < 1: raise ValueError(f"measure_throughput: steps must be at least 1, got {steps}")
     state = state or init_distributed()
-    accum = derive(cfg, state.world_size).grad_accum_steps
+    if real_data: cfg = resolve_data(cfg, state)
+    accum, dev = derive(cfg, state.world_size).grad_accum_steps, state.device
     torch.manual_seed(cfg.seed)
+    if dev.type == "cuda": torch.cuda.manual_seed_all(cfg.seed)
     model, base, opts = bench_model(cfg, state)
-    loader = SyntheticTokens(cfg.vocab_size, state.device, state.world_size, cfg.seed + state.rank)
-    cuda = state.device.type == "cuda"
-    if cuda: torch.cuda.reset_peak_memory_stats(state.device)
+    make_loader = ((lambda: DistributedTokenLoader(train_pattern(cfg.data_path), state.rank, state.world_size, dev))
+                   if real_data else (lambda: SyntheticTokens(cfg.vocab_size, dev, state.world_size, cfg.seed + state.rank)))
+    cuda = dev.type == "cuda"
+    if cuda: torch.cuda.reset_peak_memory_stats(dev)
     warmup = cfg.warmup_steps if warmup is None else warmup
-    step = lambda i: train_step(model, base, opts, loader, cfg, accum, state.device, 1.0, i)
-    for i in range(warmup): step(i)
-    times = []
+    warmup_and_restore(model, base, opts, make_loader, replace(cfg, warmup_steps=warmup), accum, dev, lambda msg: None)
+    loader, times, losses = make_loader(), [], []
     for i in range(steps):
-        sync_device(state.device); t0 = time.perf_counter()
-        loss = step(warmup + i)
-        sync_device(state.device); times.append(1000.0 * (time.perf_counter() - t0))
+        scale = lr_multiplier(i, sum(times), cfg)
+        sync_device(dev); t0 = time.perf_counter()
+        loss = train_step(model, base, opts, loader, cfg, accum, dev, scale, i)
+        sync_device(dev); times.append(1000.0 * (time.perf_counter() - t0))
+        losses.append(float(loss))   # after the timer: the device is idle already
     step_ms = sum(times) / steps
     tok_s = cfg.train_batch_tokens / (step_ms / 1000.0)
     return dict(kind="throughput", proxy_val_bpb=None, steps=steps, warmup_steps=warmup, step_avg_ms=step_ms,
                 step_median_ms=sorted(times)[steps // 2], step_min_ms=min(times), tokens_per_s=tok_s,
                 flops_per_token=flops_per_token(cfg), mfu=mfu(tok_s, cfg, peak_tflops, state.world_size),
-                peak_tflops=peak_tflops, peak_mem_mib=torch.cuda.max_memory_allocated(state.device) // 2**20 if cuda else None,
+                peak_tflops=peak_tflops, peak_mem_mib=torch.cuda.max_memory_allocated(dev) // 2**20 if cuda else None,
                 eval_time_s=None, train_batch_tokens=cfg.train_batch_tokens, train_seq_len=cfg.train_seq_len,
-                grad_accum_steps=accum, world_size=state.world_size, last_train_loss=float(loss))
+                grad_accum_steps=accum, world_size=state.world_size, last_train_loss=losses[-1],
+                data="shards" if real_data else "random", train_losses=losses, step_times_ms=times)
 
 # %% ../nbs/97_bench.ipynb #4fc8a290
 def run_proxy(cfg: RunConfig, state: DistState | None = None, peak_tflops: float = H200_BF16_TFLOPS) -> dict:
@@ -179,6 +188,7 @@ def bench_parser():
     g = p.add_argument_group("benchmark")
     g.add_argument("--steps", type=int, default=None, help="time N training steps on random tokens (no evaluation, no artifact)")
     g.add_argument("--record_batch", action="store_true", help="throughput at the record's batch, 786432 tokens of seq 2048")
+    g.add_argument("--real_data", action="store_true", help="time steps on the training shards (losses comparable to a log)")
     g.add_argument("--peak_tflops", type=float, default=H200_BF16_TFLOPS, help="peak bf16 TFLOP/s of one device, for MFU")
     g.add_argument("--seed_step_ms", type=float, default=None, help="the seed script's step time here: gives speedup_vs_seed")
     g.add_argument("--seed_eval_s", type=float, default=None, help="the seed script's evaluation time: gives eval_speedup_vs_seed")
@@ -228,7 +238,8 @@ def bench_main(argv=None) -> int:
     if ns.print_config: print(config_to_json(cfg)); return 0
     state = init_distributed()
     try:
-        if ns.steps is not None or ns.record_batch: res = measure_throughput(cfg, ns.steps or 20, state, peak_tflops=ns.peak_tflops)
+        if ns.steps is not None or ns.record_batch:
+            res = measure_throughput(cfg, ns.steps or 20, state, peak_tflops=ns.peak_tflops, real_data=ns.real_data)
         else: res = run_proxy(cfg, state, ns.peak_tflops)
     except Exception as e:
         if state.is_main: traceback.print_exc(); print(f"golf_bench: failed: {type(e).__name__}: {e}", file=sys.stderr)

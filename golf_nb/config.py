@@ -91,6 +91,11 @@ class RunConfig:
     code_bytes: int = 0  # bytes of counted code (0: measure the package's own source)
     resume: bool = False  # continue the run in run_dir from its checkpoint.pt
     stop_after_seconds: float = 0.0  # wall-clock seconds this invocation trains, then checkpoints and exits unfinished (0: off)
+    # --- speed knobs (none changes the maths)
+    compile_mode: str = "default"  # torch.compile mode of the model: default or max-autotune-no-cudagraphs
+    muon_batched: bool = False  # orthogonalise same-shape matrices together, one batched Newton-Schulz per shape
+    eval_scoring: str = "once"  # sliding windows: 'once' scores every target once; 'seed' repeats the seed's tail quirk
+    eval_compile: bool = True  # compile the sliding evaluation's forward on CUDA (with torch_compile)
 
 # %% ../nbs/00_config.ipynb #65b1a259
 def env_name(field_name: str) -> str:
@@ -207,6 +212,8 @@ def validate(c: RunConfig, world_size: int = 1) -> RunConfig:
     need(0.0 <= c.ema_decay < 1.0, f"ema_decay must be in [0, 1), got {c.ema_decay}")
     need(c.eval_stride >= 0 and c.eval_batch_seqs >= 1, "eval_stride must be >= 0 and eval_batch_seqs >= 1")
     need(c.bigram_vocab_size == 0 or c.bigram_vocab_size >= 2, "bigram_vocab_size must be 0 or at least 2")
+    need(c.compile_mode in ("default", "max-autotune-no-cudagraphs"), f"unknown compile_mode {c.compile_mode!r}")
+    need(c.eval_scoring in ("once", "seed"), f"eval_scoring must be 'once' or 'seed', got {c.eval_scoring!r}")
     need(c.stop_after_seconds >= 0, f"stop_after_seconds must be >= 0, got {c.stop_after_seconds}")
     need(not c.resume or bool(c.run_dir or c.run_id), "resume needs the run_dir (or run_id) of the run to continue")
     return c

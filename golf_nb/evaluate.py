@@ -12,7 +12,7 @@ from .dist import DistState, all_reduce_
 from .tokenizer import ByteLUTs, token_bytes
 
 # %% auto #0
-__all__ = ['EvalResult', 'result_from_sums', 'eval_val', 'sliding_windows', 'eval_val_sliding']
+__all__ = ['EvalResult', 'result_from_sums', 'eval_val', 'sliding_windows', 'tail_logits', 'window_nll', 'eval_val_sliding']
 
 # %% ../nbs/50_eval.ipynb #9bf232ce
 class EvalResult(NamedTuple):
@@ -92,10 +92,15 @@ def eval_val(model: torch.nn.Module,  # `model(x, y)` returns the mean loss (nat
 def sliding_windows(total_tokens: int,  # number of targets (validation tokens - 1)
                     seq_len: int,  # window length
                     stride: int,  # step between window starts; later windows score this many new targets
+                    scoring: str = "once",  # 'once': every target once; 'seed': the seed's plan, tail targets repeated
                     ) -> list[tuple[int, int, int]]:
-    "Windows `(start, end, score_from)`: inputs `[start, end)`, scoring targets `[score_from, end)`, each exactly once."
+    "Windows `(start, end, score_from)`: inputs `[start, end)`, scoring targets `[score_from, end)`."
     if not (seq_len >= 1 and 1 <= stride <= seq_len): raise ValueError(f"need 1 <= stride={stride} <= seq_len={seq_len}")
     if total_tokens < 1: raise ValueError(f"no targets to score ({total_tokens} tokens)")
+    if scoring == "seed":  # a window at every stride up to the end; each scores its last `stride` (the first: all)
+        return [(s, e, s if s == 0 else max(e - stride, s))
+                for s, e in ((s, min(s + seq_len, total_tokens)) for s in range(0, total_tokens, stride))]
+    if scoring != "once": raise ValueError(f"scoring must be 'once' or 'seed', got {scoring!r}")
     out, done, start = [], 0, 0
     while done < total_tokens:
         end = min(start + seq_len, total_tokens)
@@ -104,16 +109,36 @@ def sliding_windows(total_tokens: int,  # number of targets (validation tokens -
     return out
 
 # %% ../nbs/50_eval.ipynb #f6d6f50c
-def _window_batch(tokens: torch.Tensor, wins: list, seq_len: int):
-    "Inputs, targets, score mask and positions (all (B, seq_len)) of a batch of windows; `tokens` is on the device."
-    dev = tokens.device
-    starts, ends, froms = (torch.tensor(c, device=dev)[:, None] for c in zip(*wins))
-    pos = starts + torch.arange(seq_len, device=dev)[None, :]  # absolute position of each input
+def _window_batch(tokens: torch.Tensor, w: torch.Tensor, seq_len: int):
+    "Inputs, targets, score mask and positions (all (B, seq_len)) of windows `w` (B, 3): rows (start, end, score_from)."
+    starts, ends, froms = (c[:, None] for c in w.unbind(1))
+    pos = starts + torch.arange(seq_len, device=tokens.device)[None, :]  # absolute position of each input
     idx = pos.clamp(max=tokens.numel() - 2)  # past a short window's end: any valid token (causal, and masked)
     mask = (pos >= froms) & (pos < ends)
     return tokens[idx].long(), tokens[idx + 1].long(), mask, pos
 
 # %% ../nbs/50_eval.ipynb #d1613a4c
+def tail_logits(model: torch.nn.Module, x: torch.Tensor, n: int) -> torch.Tensor:
+    "Logits (B, n, V) at the last `n` positions of `x` (B, T); the head runs on those only if the model has `hidden` and `head`."
+    if hasattr(model, "hidden") and hasattr(model, "head"): return model.head(model.hidden(x)[:, -n:])
+    return model.forward_logits(x)[:, -n:]
+
+def window_nll(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor, n: int) -> torch.Tensor:
+    "fp32 cross-entropy in nats (B, n) of the last `n` targets of the windows `x`, `y` (B, T)."
+    logits = tail_logits(model, x, n)
+    return F.cross_entropy(logits.float().flatten(0, 1), y[:, -n:].flatten(), reduction="none").view(x.size(0), n)
+
+# %% ../nbs/50_eval.ipynb #00798956
+def _batches(W: torch.Tensor, batch_seqs: int, pad: bool):
+    "Slices of the window rows `W` (n, 3), each with a validity mask; with `pad`, every slice has `batch_seqs` rows."
+    for i in range(0, W.size(0), batch_seqs):
+        w = W[i: i + batch_seqs]
+        valid = torch.ones(w.size(0), dtype=torch.bool, device=W.device)
+        if pad and w.size(0) < batch_seqs:
+            k = batch_seqs - w.size(0)
+            w, valid = torch.cat([w, w[-1:].expand(k, 3)]), torch.cat([valid, valid.new_zeros(k)])
+        yield w, valid
+
 def eval_val_sliding(model: torch.nn.Module,  # `model.forward_logits(x)` returns (B, T, V) logits
                      val_tokens: torch.Tensor,  # (N,) token ids
                      luts: ByteLUTs,  # byte tables of the tokenizer (`build_luts`)
@@ -122,26 +147,35 @@ def eval_val_sliding(model: torch.nn.Module,  # `model.forward_logits(x)` return
                      batch_seqs: int,  # windows a forward pass on each rank
                      state: DistState,  # this rank; sums are all-reduced over the group
                      progress=False,  # print running numbers on rank 0: True (10 times) or every N batches
+                     scoring: str = "once",  # 'once', or 'seed' to reproduce the seed's repeated tail (`sliding_windows`)
+                     compile: bool = False,  # compile the tail windows' forward (CUDA; one static shape)
                      ) -> EvalResult:
-    """Loss and bits per byte with sliding windows: every target scored exactly once (see `sliding_windows`).
+    """Loss and bits per byte with sliding windows (see `sliding_windows`; by default every target scored once).
 
     Each rank takes a contiguous block of the windows and sums, over the targets each window scores, the fp32
     cross-entropy in nats, the number of targets, and their bytes (`token_bytes(x, y)`: control tokens such as BOS
     count 0 bytes, being no text). One all-reduce adds the three sums; bpb = nats / ln 2 / bytes."""
-    wins = sliding_windows(val_tokens.numel() - 1, seq_len, stride)
+    wins = sliding_windows(val_tokens.numel() - 1, seq_len, stride, scoring)
     dev, luts = state.device, _luts_on(luts, state.device)
     lo, hi = _rank_span(len(wins), state)  # windows split over ranks in contiguous blocks
+    is_tail = [f >= s + seq_len - stride for s, _, f in wins[lo:hi]]
+    groups = [(seq_len, window_nll, [w for w, t in zip(wins[lo:hi], is_tail) if not t], False),
+              (stride, torch.compile(window_nll, dynamic=False, fullgraph=True) if compile else window_nll,
+               [w for w, t in zip(wins[lo:hi], is_tail) if t], compile)]
     tokens = val_tokens.to(dev)
     sums = torch.zeros(3, dtype=torch.float64, device=dev)  # nats, tokens, bytes
-    show = _Progress(progress, -(-(hi - lo) // batch_seqs), state, "eval_sliding")
+    show = _Progress(progress, sum(-(-len(g[2]) // batch_seqs) for g in groups), state, "eval_sliding")
+    b = 0
     with _eval_context(model, dev):
-        for b, i in enumerate(range(lo, hi, batch_seqs)):
-            x, y, mask, _ = _window_batch(tokens, wins[i: min(i + batch_seqs, hi)], seq_len)
-            logits = model.forward_logits(x)  # (B, T, V)
-            nll = F.cross_entropy(logits.float().flatten(0, 1), y.flatten(), reduction="none").view_as(y)
-            sums[0] += torch.where(mask, nll.double(), 0.0).sum()
-            sums[1] += mask.sum()
-            sums[2] += torch.where(mask, token_bytes(x, y, luts), 0).sum().double()
-            show(b, sums)
+        for n, nll_fn, group, pad in groups:
+            if not group: continue
+            for w, valid in _batches(torch.tensor(group, device=dev, dtype=torch.int64), batch_seqs, pad):
+                x, y, mask, _ = _window_batch(tokens, w, seq_len)
+                nll = nll_fn(model, x, y, n)  # (B, n): the last n targets of each window
+                m = mask[:, -n:] & valid[:, None]
+                sums[0] += torch.where(m, nll.double(), 0.0).sum()
+                sums[1] += m.sum()
+                sums[2] += torch.where(m, token_bytes(x[:, -n:], y[:, -n:], luts), 0).sum().double()
+                show(b, sums); b += 1
     all_reduce_(sums)
     return result_from_sums(*sums.tolist())

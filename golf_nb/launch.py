@@ -36,7 +36,8 @@ def main(argv=None) -> int:
     return run_and_report(cfg, "golf_train")
 
 # %% ../nbs/80_launch.ipynb #10c729da
-EVAL_OVERRIDES = ("data_path", "tokenizer_path", "eval_stride", "eval_batch_seqs", "val_max_tokens", "train_seq_len")
+EVAL_OVERRIDES = ("data_path", "tokenizer_path", "eval_stride", "eval_batch_seqs", "val_max_tokens", "train_seq_len",
+                  "eval_scoring", "eval_compile", "attn_backend", "gqa_native")
 
 def eval_parser():
     "Arguments of `golf_eval`."
@@ -67,7 +68,7 @@ def evaluate_artifact(path, overrides: dict | None = None, state=None) -> dict:
     luts, val = load_eval_data(cfg, state.device)
     res, ms = final_evaluation(model, val, luts, cfg, state, lambda m: print(m) if state.is_main else None)
     return dict(artifact=str(art), val_bpb=res.bpb, val_loss=res.loss, eval_tokens=res.tokens, eval_bytes=res.bytes,
-                eval_time_ms=ms, eval_stride=cfg.eval_stride, bytes_model=art.stat().st_size, world_size=state.world_size)
+                eval_time_ms=ms, eval_stride=cfg.eval_stride, eval_scoring=cfg.eval_scoring, bytes_model=art.stat().st_size, world_size=state.world_size)
 
 def eval_main(argv=None) -> int:
     "Command line of `golf_eval`."

@@ -219,12 +219,15 @@ class GPT(nn.Module):
             x = block(x, x0)
         return self.final_norm(x)
 
-    def forward_logits(self, input_ids: torch.Tensor) -> torch.Tensor:
-        "Soft-capped logits (B, T, V)."
-        x = self.hidden(input_ids)
-        logits = F.linear(x, self.tok_emb.weight) if self.lm_head is None else self.lm_head(x)
+    def head(self, h: torch.Tensor) -> torch.Tensor:
+        "Soft-capped logits (..., V) of final hidden states `h` (..., C)."
+        logits = F.linear(h, self.tok_emb.weight) if self.lm_head is None else self.lm_head(h)
         c = self.cfg.logit_softcap
         return c * torch.tanh(logits / c)
+
+    def forward_logits(self, input_ids: torch.Tensor) -> torch.Tensor:
+        "Soft-capped logits (B, T, V)."
+        return self.head(self.hidden(input_ids))
 
     def forward(self, input_ids: torch.Tensor, target_ids: torch.Tensor) -> torch.Tensor:
         "Mean cross-entropy (fp32) of the soft-capped logits against `target_ids` (B, T)."

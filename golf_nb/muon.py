@@ -5,30 +5,32 @@
 # %% ../nbs/40_muon.ipynb #358381de
 from __future__ import annotations
 from dataclasses import dataclass
+from itertools import accumulate
 import torch
 import torch.distributed as dist
 from .config import RunConfig, derive
 from .dist import all_reduce_, is_dist
 
 # %% auto #0
-__all__ = ['NS_COEFFS', 'zeropower_via_newtonschulz5', 'muon_update', 'Muon', 'Optimizers', 'split_params', 'build_optimizers',
-           'set_lr_scale', 'muon_momentum_at', 'set_muon_momentum']
+__all__ = ['NS_COEFFS', 'zeropower_via_newtonschulz5', 'muon_update', 'muon_update_batched', 'Muon', 'Optimizers', 'split_params',
+           'build_optimizers', 'set_lr_scale', 'muon_momentum_at', 'set_muon_momentum']
 
 # %% ../nbs/40_muon.ipynb #e2d1a9e5
 NS_COEFFS = (3.4445, -4.7750, 2.0315)
 
-def zeropower_via_newtonschulz5(G: torch.Tensor, steps: int = 5, eps: float = 1e-7) -> torch.Tensor:
-    "Approximately orthogonalise the matrix `G` (its U·Vᵀ) with `steps` quintic Newton–Schulz iterations."
+def zeropower_via_newtonschulz5(G: torch.Tensor,  # (m, n) or a stack (..., m, n), each matrix done on its own
+                                steps: int = 5, eps: float = 1e-7) -> torch.Tensor:
+    "Approximately orthogonalise each matrix of `G` (its U·Vᵀ) with `steps` quintic Newton–Schulz iterations."
     a, b, c = NS_COEFFS
     X = G.bfloat16() if G.device.type == "cuda" else G.float()
-    X = X / (X.norm() + eps)  # singular values now in (0, 1]
-    transposed = G.size(0) > G.size(1)
-    if transposed: X = X.T  # (short side, long side): A below is the smaller Gram matrix
+    X = X / (X.norm(dim=(-2, -1), keepdim=True) + eps)  # each matrix's singular values now in (0, 1]
+    transposed = G.size(-2) > G.size(-1)
+    if transposed: X = X.mT  # (..., short side, long side): A below is the smaller Gram matrix
     for _ in range(steps):
-        A = X @ X.T
+        A = X @ X.mT  # (..., short, short)
         B = b * A + c * A @ A
         X = a * X + B @ X
-    return X.T if transposed else X
+    return X.mT if transposed else X
 
 # %% ../nbs/40_muon.ipynb #4dca6eee
 def muon_update(grad: torch.Tensor, buf: torch.Tensor, momentum: float, nesterov: bool = True, steps: int = 5,
@@ -40,14 +42,32 @@ def muon_update(grad: torch.Tensor, buf: torch.Tensor, momentum: float, nesterov
     u = ns_fn(g, steps=steps)
     return u * max(1.0, grad.size(0) / grad.size(1)) ** 0.5
 
+# %% ../nbs/40_muon.ipynb #aeb9657a
+def muon_update_batched(grads: list, bufs: list,  # k same-shape (m, n) gradients and their momentum buffers
+                        momentum: float, nesterov: bool = True, steps: int = 5,
+                        ns_fn=zeropower_via_newtonschulz5) -> torch.Tensor:
+    "`muon_update` of `k` same-shape matrices, with one orthogonaliser call on their stack; returns (k, m, n)."
+    torch._foreach_mul_(bufs, momentum)
+    torch._foreach_add_(bufs, grads)
+    gs = torch._foreach_add(grads, bufs, alpha=momentum) if nesterov else bufs
+    m, n = grads[0].shape
+    return ns_fn(torch.stack(gs), steps=steps) * max(1.0, m / n) ** 0.5  # (k, m, n)
+
 # %% ../nbs/40_muon.ipynb #8c4396a1
 class Muon(torch.optim.Optimizer):
     "Muon: Nesterov momentum orthogonalised by Newton–Schulz, work split over ranks, decoupled weight decay."
     def __init__(self, params, lr: float, momentum: float, backend_steps: int, nesterov: bool = True,
-                 weight_decay: float = 0.0, ns_fn=None):
+                 weight_decay: float = 0.0, ns_fn=None,
+                 batched: bool = False):  # orthogonalise each rank's same-shape matrices in one stacked call
         super().__init__(params, dict(lr=lr, momentum=momentum, backend_steps=backend_steps, nesterov=nesterov,
                                       weight_decay=weight_decay))
-        self.ns_fn = ns_fn or zeropower_via_newtonschulz5
+        self.ns_fn, self.batched = ns_fn or zeropower_via_newtonschulz5, batched
+
+    def _buffer(self, p: torch.Tensor) -> torch.Tensor:
+        "`p`'s momentum buffer, created as zeros on first use."
+        state = self.state[p]
+        if "momentum_buffer" not in state: state["momentum_buffer"] = torch.zeros_like(p.grad)
+        return state["momentum_buffer"]
 
     @torch.no_grad()
     def step(self, closure=None):
@@ -59,24 +79,25 @@ class Muon(torch.optim.Optimizer):
             params = group["params"]
             if not params: continue
             dev = params[0].device
-            flat = torch.zeros(sum(p.numel() for p in params), device=dev,
-                               dtype=torch.bfloat16 if dev.type == "cuda" else torch.float32)
-            offset = 0
-            for i, p in enumerate(params):  # this rank's share
-                if i % world == rank and p.grad is not None:
-                    state = self.state[p]
-                    if "momentum_buffer" not in state: state["momentum_buffer"] = torch.zeros_like(p.grad)
-                    u = muon_update(p.grad, state["momentum_buffer"], group["momentum"], group["nesterov"],
-                                    group["backend_steps"], self.ns_fn)
-                    flat[offset:offset + p.numel()] = u.reshape(-1)
-                offset += p.numel()
+            starts = [0, *accumulate(p.numel() for p in params)]  # params[i] goes to flat[starts[i]:starts[i+1]]
+            flat = torch.zeros(starts[-1], device=dev, dtype=torch.bfloat16 if dev.type == "cuda" else torch.float32)
+            mine = [i for i, p in enumerate(params) if i % world == rank and p.grad is not None]  # this rank's share
+            batches = [[i] for i in mine]
+            if self.batched:  # same shape (and dtype) together, in order of first appearance
+                by_shape = {}
+                for i in mine: by_shape.setdefault((params[i].shape, params[i].grad.dtype), []).append(i)
+                batches = list(by_shape.values())
+            hp = (group["momentum"], group["nesterov"], group["backend_steps"], self.ns_fn)
+            for idx in batches:
+                grads, bufs = [params[i].grad for i in idx], [self._buffer(params[i]) for i in idx]
+                us = muon_update_batched(grads, bufs, *hp) if self.batched else [muon_update(grads[0], bufs[0], *hp)]
+                for i, u in zip(idx, us): flat[starts[i]:starts[i + 1]] = u.reshape(-1)
             all_reduce_(flat)  # every rank now holds every update
-            lr, wd, offset = group["lr"], group["weight_decay"], 0
-            for p in params:
-                u = flat[offset:offset + p.numel()].view_as(p).to(p.dtype)
+            lr, wd = group["lr"], group["weight_decay"]
+            for i, p in enumerate(params):
+                u = flat[starts[i]:starts[i + 1]].view_as(p).to(p.dtype)
                 if wd > 0: p.mul_(1.0 - lr * wd)
                 p.add_(u, alpha=-lr)
-                offset += p.numel()
         return loss
 
 # %% ../nbs/40_muon.ipynb #5f4a550c
@@ -123,7 +144,7 @@ def build_optimizers(model: torch.nn.Module, cfg: RunConfig) -> Optimizers:
     tok = torch.optim.AdamW([dict(params=[p], lr=tok_lr, base_lr=tok_lr) for p in g["tok"]],
                             weight_decay=cfg.weight_decay, **adam)
     muon = Muon(g["muon"], lr=cfg.matrix_lr, momentum=cfg.muon_momentum, backend_steps=cfg.muon_backend_steps,
-                weight_decay=cfg.muon_weight_decay)
+                weight_decay=cfg.muon_weight_decay, batched=cfg.muon_batched)
     for group in muon.param_groups: group["base_lr"] = cfg.matrix_lr
     scalar = torch.optim.AdamW([dict(params=g["scalar"], lr=cfg.scalar_lr, base_lr=cfg.scalar_lr)],
                                weight_decay=cfg.weight_decay, **adam)

@@ -158,7 +158,9 @@ def prepare_model(cfg: RunConfig, state: DistState, model_fn=build_model):
     model = base_model
     if state.device.type == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = True; torch.backends.cudnn.allow_tf32 = True
-        if cfg.torch_compile: model = torch.compile(base_model, dynamic=False, fullgraph=True)
+        if cfg.torch_compile:
+            model = torch.compile(base_model, dynamic=False, fullgraph=True,
+                                  mode=None if cfg.compile_mode == "default" else cfg.compile_mode)
     if state.distributed:
         from torch.nn.parallel import DistributedDataParallel as DDP
         model = DDP(model, device_ids=[state.local_rank] if state.device.type == "cuda" else None,
@@ -280,9 +282,11 @@ def final_evaluation(model, val_tokens, luts, cfg: RunConfig, state: DistState, 
     "Score `model` as the challenge does: sliding windows when 0 < stride < seq_len, else plain windows."
     sync_device(state.device); t = time.perf_counter()
     if 0 < cfg.eval_stride < cfg.train_seq_len:
-        log(f"final_eval_mode:sliding_window stride:{cfg.eval_stride} batch_seqs:{cfg.eval_batch_seqs}")
+        compile = cfg.eval_compile and cfg.torch_compile and state.device.type == "cuda"
+        log(f"final_eval_mode:sliding_window stride:{cfg.eval_stride} batch_seqs:{cfg.eval_batch_seqs} "
+            f"scoring:{cfg.eval_scoring} compiled:{int(compile)}")
         res = eval_val_sliding(model, val_tokens, luts, cfg.train_seq_len, cfg.eval_stride, cfg.eval_batch_seqs,
-                               state, progress=state.is_main)
+                               state, progress=state.is_main, scoring=cfg.eval_scoring, compile=compile)
     else:
         log("final_eval_mode:standard")
         res = eval_val(model, val_tokens, luts, cfg.train_seq_len, cfg.eval_batch_seqs, state)

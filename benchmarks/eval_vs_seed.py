@@ -1,0 +1,132 @@
+"""The seed's sliding-window evaluation against golf_nb's, on one artifact and one GPU, back to back.
+
+Loads a golf_nb run's artifact (final_model.ptz + config.json), builds the seed's own model class from the seed's
+script (imported from --seed_script: an ignored copy, never committed) with the run's shapes, and loads the same
+de-quantized weights into it and into golf_nb's model. Then times, on the same validation tokens:
+  1. the seed's `eval_val_sliding` (32 windows a batch, uncompiled), as its script calls it;
+  2. golf_nb's `eval_val_sliding` with scoring='seed' (the seed's targets, repeats included) and scoring='once',
+     compiled, for each --batch_seqs: the first call of a shape includes compilation ('cold'), the next does not.
+The val_bpb of (1) and of golf_nb with scoring='seed' must agree within 1e-4; 'once' minus 'seed' is what the seed's
+repeated tail targets change. Writes one JSON object (--out) and prints a table.
+"""
+from __future__ import annotations
+import importlib.util, os, sys, time
+from dataclasses import replace
+from pathlib import Path
+
+from provenance import provenance, write_result
+
+
+def load_seed_module(path: Path, cfg):
+    "Import the seed's script as a module, its Hyperparameters read from environment variables set from `cfg`."
+    env = dict(DATA_PATH=cfg.data_path, TOKENIZER_PATH=cfg.tokenizer_path, VOCAB_SIZE=cfg.vocab_size,
+               NUM_LAYERS=cfg.num_layers, MODEL_DIM=cfg.model_dim, NUM_HEADS=cfg.num_heads, NUM_KV_HEADS=cfg.num_kv_heads,
+               MLP_MULT=cfg.mlp_mult, BIGRAM_VOCAB_SIZE=cfg.bigram_vocab_size, BIGRAM_DIM=cfg.bigram_dim,
+               TRAIN_SEQ_LEN=cfg.train_seq_len, EVAL_STRIDE=cfg.eval_stride, LOGIT_SOFTCAP=cfg.logit_softcap,
+               ROPE_BASE=cfg.rope_base, QK_GAIN_INIT=cfg.qk_gain_init, TIE_EMBEDDINGS=int(cfg.tie_embeddings))
+    os.environ.update({k: str(v) for k, v in env.items()})
+    if not path.exists(): raise FileNotFoundError(f"{path}: the seed's train_gpt.py is needed (keep it in an ignored folder)")
+    spec = importlib.util.spec_from_file_location("seed_train_gpt", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def seed_model(mod, sd, device):
+    "The seed's GPT with its own mixed precision, holding the state dict `sd`."
+    a = mod.Hyperparameters()
+    m = mod.GPT(vocab_size=a.vocab_size, num_layers=a.num_layers, model_dim=a.model_dim, num_heads=a.num_heads,
+                num_kv_heads=a.num_kv_heads, mlp_mult=a.mlp_mult, tie_embeddings=a.tie_embeddings,
+                tied_embed_init_std=a.tied_embed_init_std, logit_softcap=a.logit_softcap, rope_base=a.rope_base,
+                qk_gain_init=a.qk_gain_init, bigram_vocab_size=a.bigram_vocab_size, bigram_dim=a.bigram_dim).to(device)
+    if device.type == "cuda": m = m.bfloat16()   # as the seed's main does
+    for module in m.modules():
+        if isinstance(module, mod.CastedLinear): module.float()
+    mod.restore_low_dim_params_to_fp32(m)
+    m.load_state_dict(sd, strict=True)
+    return m, a
+
+
+def timed(fn):
+    "`(result, seconds)` of `fn()`, the GPU (if any) drained before and after."
+    import torch
+    sync = torch.cuda.synchronize if torch.cuda.is_available() else (lambda: None)
+    sync(); t = time.perf_counter()
+    out = fn()
+    sync()
+    return out, time.perf_counter() - t
+
+
+def main(argv=None) -> int:
+    import argparse
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("run_dir", help="a golf_nb run directory (final_model.ptz and config.json)")
+    p.add_argument("--seed_script", default=".seed/train_gpt.py", help="the seed's unmodified train_gpt.py")
+    p.add_argument("--data_path", default=None, help="folder with fineweb_val_*.bin (default: the run's)")
+    p.add_argument("--tokenizer_path", default=None, help="SentencePiece model (default: the run's)")
+    p.add_argument("--batch_seqs", default="32,128", help="golf_nb's windows per batch, comma-separated")
+    p.add_argument("--out", default="benchmarks/results/eval_vs_seed.json")
+    ns = p.parse_args(argv)
+    import torch
+    from golf_nb.config import config_from_json
+    from golf_nb.dist import DistState
+    from golf_nb.evaluate import eval_val_sliding
+    from golf_nb.model import build_model, cast_for_device
+    from golf_nb.quant import unpack_artifact
+    from golf_nb.train import load_eval_data
+    cuda = torch.cuda.is_available()   # on CPU: a smoke check of the plumbing, uncompiled, timings meaningless
+    run, dev = Path(ns.run_dir), torch.device("cuda", 0) if cuda else torch.device("cpu")
+    art = run / "final_model.ptz"
+    cfg = config_from_json((run / "config.json").read_text())
+    cfg = replace(cfg, **{k: getattr(ns, k) for k in ("data_path", "tokenizer_path") if getattr(ns, k)})
+    model = build_model(cfg, init=False)
+    sd = unpack_artifact(art.read_bytes(), {k: v.detach().cpu() for k, v in model.state_dict().items()}, source=str(art))
+    model.load_state_dict(sd, strict=True)
+    model = cast_for_device(model.to(dev), dev)
+    luts, val = load_eval_data(cfg, dev)
+    T, S = cfg.train_seq_len, cfg.eval_stride
+
+    mod = load_seed_module(Path(ns.seed_script), cfg)
+    smodel, args = seed_model(mod, sd, dev)
+    import sentencepiece as spm
+    sluts = mod.build_sentencepiece_luts(spm.SentencePieceProcessor(model_file=cfg.tokenizer_path), cfg.vocab_size, dev)
+    sval = mod.load_validation_tokens(args.val_files, T)
+    if not torch.equal(sval.cpu().long(), val.cpu().long()):
+        sys.exit(f"eval_vs_seed: the seed and golf_nb read different validation tokens from {cfg.data_path}")
+    (s_loss, s_bpb), s_time = timed(lambda: mod.eval_val_sliding(args, smodel, 0, 1, dev, sval, *sluts, stride=S, batch_seqs=32))
+    del smodel; torch.cuda.empty_cache()
+    print(f"seed eval_val_sliding: val_bpb {s_bpb:.8f} val_loss {s_loss:.8f} in {s_time:.2f} s", flush=True)
+
+    rows, solo = [], DistState(device=dev)
+    for bs in [int(b) for b in ns.batch_seqs.split(",")]:
+        for scoring in ("seed", "once"):
+            for phase in (("cold", "warm") if scoring == "seed" else ("warm",)):
+                r, t = timed(lambda: eval_val_sliding(model, val, luts, T, S, bs, solo, scoring=scoring, compile=cuda))
+                rows.append(dict(batch_seqs=bs, scoring=scoring, compiled=cuda, phase=phase, time_s=t, val_bpb=r.bpb,
+                                 val_loss=r.loss, tokens=r.tokens, bytes=r.bytes))
+                print(f"golf_nb bs={bs} scoring={scoring} {phase}: val_bpb {r.bpb:.8f} in {t:.2f} s", flush=True)
+    r, t = timed(lambda: eval_val_sliding(model, val, luts, T, S, 32, solo, scoring="seed", compile=False))
+    rows.append(dict(batch_seqs=32, scoring="seed", compiled=False, phase="warm", time_s=t, val_bpb=r.bpb, val_loss=r.loss,
+                     tokens=r.tokens, bytes=r.bytes))
+    print(f"golf_nb bs=32 scoring=seed uncompiled: val_bpb {r.bpb:.8f} in {t:.2f} s", flush=True)
+
+    warm = [x for x in rows[:-1] if x["phase"] == "warm" and x["scoring"] == "seed"]
+    best = min(warm, key=lambda x: x["time_s"])
+    cold = next(x for x in rows if x["batch_seqs"] == best["batch_seqs"] and x["phase"] == "cold")
+    once = next(x for x in rows if x["batch_seqs"] == best["batch_seqs"] and x["scoring"] == "once")
+    res = dict(kind="eval_vs_seed", artifact=str(art), val_tokens=int(val.numel()), seq_len=T, stride=S,
+               gpu=torch.cuda.get_device_name(0) if cuda else "cpu",
+               seed=dict(val_bpb=s_bpb, val_loss=s_loss, time_s=s_time, batch_seqs=32, compiled=False),
+               golf_nb=rows, best_batch_seqs=best["batch_seqs"],
+               bpb_diff_seed_scoring=best["val_bpb"] - s_bpb, bpb_once_minus_seed_scoring=once["val_bpb"] - best["val_bpb"],
+               eval_speedup_vs_seed=s_time / best["time_s"], eval_speedup_vs_seed_with_compile=s_time / cold["time_s"],
+               provenance=provenance({"seed_script": ns.seed_script, "artifact": art}))
+    write_result(ns.out, res)
+    print(f"speed-up (warm) {res['eval_speedup_vs_seed']:.2f}x, with compilation {res['eval_speedup_vs_seed_with_compile']:.2f}x;"
+          f" |bpb diff| {abs(res['bpb_diff_seed_scoring']):.2e}; once - seed scoring {res['bpb_once_minus_seed_scoring']:+.2e}"
+          f" -> {ns.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# One command on a 4 x H200 machine (device kind nvidia-h200-x4), four lanes at once, one GPU each:
+#   GPU 0, 1: benchmarks/speed_vs_seed.sh: the seed's script, then golf_nb with three sets of speed knobs each,
+#             at the record's batch, back to back on that GPU;
+#   GPU 2, 3: benchmarks/proxy_and_eval.sh: golf_bench's p180 proxy (seeds 1337 and 42), then the seed's evaluation
+#             against golf_nb's on the artifact.
+# Everything lands in .gpu/speed_eval and is packed into $OUT/speed_eval.tar.gz (the device returns at most 8 files).
+# Needs: .gpu/data (copy of ../shared/data), .seed/train_gpt.py, zstandard importable.
+set -uo pipefail
+T_START=$(date +%s)
+ROOT=$PWD; RES=$ROOT/.gpu/speed_eval; OUT=${OUT:-$ROOT/out}
+export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
+rm -rf "$RES"; mkdir -p "$RES" "$OUT"
+{ nvidia-smi -L; python3 -c "import torch, zstandard; print('torch', torch.__version__, 'gpus', torch.cuda.device_count())"; } | tee "$RES/machine.txt"
+bash benchmarks/p180_data.sh 2>&1 | tee "$RES/data.txt"
+STEPS=${STEPS:-40}
+BASE="--attn_backend flash --gqa_native 0 --muon_batched 0"       # the seed's own choices
+CUDNN="--attn_backend cudnn --gqa_native 1"
+PROXY="$CUDNN --muon_batched 1 --eval_batch_seqs 128"
+deadline=$(( ${BUDGET:-580} - ($(date +%s) - T_START) ))   # the lanes stop in time for the packing below
+echo "lanes get $deadline s"
+timeout $deadline bash benchmarks/speed_vs_seed.sh 0 "$RES" $STEPS "$BASE" "$CUDNN --muon_batched 0" \
+  "$CUDNN --muon_batched 1 --grad_accum_steps 2" > "$RES/lane0.txt" 2>&1 &
+timeout $deadline bash benchmarks/speed_vs_seed.sh 1 "$RES" $STEPS "$CUDNN --muon_batched 1" \
+  "$CUDNN --muon_batched 1 --grad_accum_steps 4" \
+  "$CUDNN --muon_batched 1 --grad_accum_steps 2 --compile_mode max-autotune-no-cudagraphs" > "$RES/lane1.txt" 2>&1 &
+timeout $deadline bash benchmarks/proxy_and_eval.sh 2 "$RES" 1337 128,32 "$PROXY" > "$RES/lane2.txt" 2>&1 &
+timeout $deadline bash benchmarks/proxy_and_eval.sh 3 "$RES" 42 64,256 "$PROXY" > "$RES/lane3.txt" 2>&1 &
+wait
+cat "$RES"/lane*.txt
+python3 benchmarks/make_speed_json.py "$RES" --pick "$RES/best_knobs.txt" || echo "make_speed_json failed"
+tar -czf "$OUT/speed_eval.tar.gz" -C "$ROOT/.gpu" speed_eval

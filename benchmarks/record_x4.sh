@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# golf_nb's seed465 at the record's batch on 4 GPUs of one host (device kind nvidia-h200-x4), as long as one command
+# may run there, then golf_eval on its artifact as a separate step. The data is the p180 shard (the shared training
+# text: the full FineWeb training set is not reachable here) and the official validation prefix.
+# usage: TRAIN_SECONDS=400 bash benchmarks/record_x4.sh [extra golf_train options]
+# Speed knobs: .gpu/speed_eval/best_knobs.txt if an earlier benchmarks/h200x4_speed_eval.sh left it, else cuDNN + GQA.
+# Copies the run's files to $OUT: final_model.ptz, config.json, summary.json, log.txt, eval.json, and the console logs.
+set -uo pipefail
+ROOT=$PWD; OUT=${OUT:-$ROOT/out}; RUN=$ROOT/.gpu/record_x4
+DATA=$ROOT/.gpu/p180; TOK=$ROOT/.gpu/data/tokenizers/fineweb_1024_bpe.model
+export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
+mkdir -p "$OUT"; rm -rf "$RUN"
+bash benchmarks/p180_data.sh
+KNOBS=$(cat .gpu/speed_eval/best_knobs.txt 2>/dev/null || echo "--attn_backend cudnn --gqa_native 1")
+echo "knobs: $KNOBS; training for ${TRAIN_SECONDS:-400} s"
+t0=$(date +%s)
+# shellcheck disable=SC2086
+torchrun --standalone --nproc_per_node=4 golf_nb/launch.py --preset seed465 --data_path "$DATA" \
+  --tokenizer_path "$TOK" --seed 1337 --max_wallclock_seconds "${TRAIN_SECONDS:-400}" --run_id record_x4 \
+  --run_dir "$RUN" $KNOBS "$@" 2>&1 | tee "$OUT/train_console.log" | grep -vE "^step:[0-9]+/[0-9]+ train_loss" | tail -25
+echo "training command exit ${PIPESTATUS[0]} after $(( $(date +%s) - t0 )) s"
+t1=$(date +%s)
+CUDA_VISIBLE_DEVICES=0 python3 -c "import sys; from golf_nb.launch import eval_main; sys.exit(eval_main(sys.argv[1:]))" \
+  "$RUN" --eval_batch_seqs 128 2>&1 | tee "$OUT/eval_console.log" | tail -3
+echo "golf_eval exit ${PIPESTATUS[0]} after $(( $(date +%s) - t1 )) s"
+for f in final_model.ptz config.json summary.json log.txt eval.json; do cp "$RUN/$f" "$OUT/" 2>/dev/null || echo "missing $f"; done
