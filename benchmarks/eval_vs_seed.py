@@ -98,33 +98,42 @@ def main(argv=None) -> int:
     print(f"seed eval_val_sliding: val_bpb {s_bpb:.8f} val_loss {s_loss:.8f} in {s_time:.2f} s", flush=True)
 
     rows, solo = [], DistState(device=dev)
-    for bs in [int(b) for b in ns.batch_seqs.split(",")]:
-        for scoring in ("seed", "once"):
-            for phase in (("cold", "warm") if scoring == "seed" else ("warm",)):
-                r, t = timed(lambda: eval_val_sliding(model, val, luts, T, S, bs, solo, scoring=scoring, compile=cuda))
-                rows.append(dict(batch_seqs=bs, scoring=scoring, compiled=cuda, phase=phase, time_s=t, val_bpb=r.bpb,
-                                 val_loss=r.loss, tokens=r.tokens, bytes=r.bytes))
-                print(f"golf_nb bs={bs} scoring={scoring} {phase}: val_bpb {r.bpb:.8f} in {t:.2f} s", flush=True)
-    r, t = timed(lambda: eval_val_sliding(model, val, luts, T, S, 32, solo, scoring="seed", compile=False))
-    rows.append(dict(batch_seqs=32, scoring="seed", compiled=False, phase="warm", time_s=t, val_bpb=r.bpb, val_loss=r.loss,
-                     tokens=r.tokens, bytes=r.bytes))
-    print(f"golf_nb bs=32 scoring=seed uncompiled: val_bpb {r.bpb:.8f} in {t:.2f} s", flush=True)
 
-    warm = [x for x in rows[:-1] if x["phase"] == "warm" and x["scoring"] == "seed"]
-    best = min(warm, key=lambda x: x["time_s"])
-    cold = next(x for x in rows if x["batch_seqs"] == best["batch_seqs"] and x["phase"] == "cold")
-    once = next(x for x in rows if x["batch_seqs"] == best["batch_seqs"] and x["scoring"] == "once")
-    res = dict(kind="eval_vs_seed", artifact=str(art), val_tokens=int(val.numel()), seq_len=T, stride=S,
-               gpu=torch.cuda.get_device_name(0) if cuda else "cpu",
-               seed=dict(val_bpb=s_bpb, val_loss=s_loss, time_s=s_time, batch_seqs=32, compiled=False),
-               golf_nb=rows, best_batch_seqs=best["batch_seqs"],
-               bpb_diff_seed_scoring=best["val_bpb"] - s_bpb, bpb_once_minus_seed_scoring=once["val_bpb"] - best["val_bpb"],
-               eval_speedup_vs_seed=s_time / best["time_s"], eval_speedup_vs_seed_with_compile=s_time / cold["time_s"],
-               provenance=provenance({"seed_script": ns.seed_script, "artifact": art}))
-    write_result(ns.out, res)
-    print(f"speed-up (warm) {res['eval_speedup_vs_seed']:.2f}x, with compilation {res['eval_speedup_vs_seed_with_compile']:.2f}x;"
-          f" |bpb diff| {abs(res['bpb_diff_seed_scoring']):.2e}; once - seed scoring {res['bpb_once_minus_seed_scoring']:+.2e}"
-          f" -> {ns.out}")
+    def save() -> dict:   # after every measurement: a run cut short keeps what it measured
+        warm = [x for x in rows if x["phase"] == "warm" and x["scoring"] == "seed" and x["compiled"] == cuda]
+        best = min(warm, key=lambda x: x["time_s"]) if warm else None
+        pick = lambda **kw: next((x for x in rows if best and x["batch_seqs"] == best["batch_seqs"]
+                                  and all(x[k] == v for k, v in kw.items())), None)
+        cold, once = pick(phase="cold"), pick(scoring="once")
+        res = dict(kind="eval_vs_seed", artifact=str(art), val_tokens=int(val.numel()), seq_len=T, stride=S,
+                   gpu=torch.cuda.get_device_name(0) if cuda else "cpu",
+                   seed=dict(val_bpb=s_bpb, val_loss=s_loss, time_s=s_time, batch_seqs=32, compiled=False),
+                   golf_nb=rows, best_batch_seqs=best and best["batch_seqs"],
+                   bpb_diff_seed_scoring=best and best["val_bpb"] - s_bpb,
+                   bpb_once_minus_seed_scoring=once and best and once["val_bpb"] - best["val_bpb"],
+                   eval_speedup_vs_seed=best and s_time / best["time_s"],
+                   eval_speedup_vs_seed_with_compile=cold and s_time / cold["time_s"],
+                   provenance=provenance({"seed_script": ns.seed_script, "artifact": art}))
+        write_result(ns.out, res)
+        return res
+
+    def measure(bs, scoring, phase, compiled):
+        r, t = timed(lambda: eval_val_sliding(model, val, luts, T, S, bs, solo, scoring=scoring, compile=compiled))
+        rows.append(dict(batch_seqs=bs, scoring=scoring, compiled=compiled, phase=phase, time_s=t, val_bpb=r.bpb,
+                         val_loss=r.loss, tokens=r.tokens, bytes=r.bytes))
+        print(f"golf_nb bs={bs} scoring={scoring} {phase}{'' if compiled else ' uncompiled'}: val_bpb {r.bpb:.8f} "
+              f"in {t:.2f} s", flush=True)
+        return save()
+
+    for bs in [int(b) for b in ns.batch_seqs.split(",")]:
+        measure(bs, "seed", "cold", cuda)
+        measure(bs, "seed", "warm", cuda)
+        res = measure(bs, "once", "warm", cuda)
+    res = measure(32, "seed", "warm", False)
+    f = lambda v, fmt: "n/a" if v is None else format(v, fmt)
+    print(f"speed-up (warm) {f(res['eval_speedup_vs_seed'], '.2f')}x, with compilation "
+          f"{f(res['eval_speedup_vs_seed_with_compile'], '.2f')}x; bpb diff {f(res['bpb_diff_seed_scoring'], '+.2e')}; "
+          f"once - seed scoring {f(res['bpb_once_minus_seed_scoring'], '+.2e')} -> {ns.out}")
     return 0
 
 
