@@ -7,12 +7,7 @@
 # Everything lands in .gpu/speed_eval and is packed into $OUT/speed_eval.tar.gz (the device returns at most 8 files).
 # Needs: .gpu/data (copy of ../shared/data), .seed/train_gpt.py, zstandard importable.
 set -uo pipefail
-T_START=$(date +%s)
-ROOT=$PWD; RES=$ROOT/.gpu/speed_eval; OUT=${OUT:-$ROOT/out}
-export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
-rm -rf "$RES"; mkdir -p "$RES" "$OUT"
-{ nvidia-smi -L; python3 -c "import torch, zstandard; print('torch', torch.__version__, 'gpus', torch.cuda.device_count())"; } | tee "$RES/machine.txt"
-bash benchmarks/p180_data.sh 2>&1 | tee "$RES/data.txt"
+source benchmarks/lanes_start.sh speed_eval
 STEPS=${STEPS:-40}
 BASE="--attn_backend flash --gqa_native 0 --muon_batched 0"       # the seed's own choices
 CUDNN="--attn_backend cudnn --gqa_native 1"

@@ -12,7 +12,8 @@ from .dist import DistState, all_reduce_
 from .tokenizer import ByteLUTs, token_bytes
 
 # %% auto #0
-__all__ = ['EvalResult', 'result_from_sums', 'eval_val', 'sliding_windows', 'tail_logits', 'window_nll', 'eval_val_sliding']
+__all__ = ['EvalResult', 'result_from_sums', 'eval_val', 'sliding_windows', 'tail_logits', 'window_nll', 'compiled_window_nll',
+           'eval_val_sliding']
 
 # %% ../nbs/50_eval.ipynb #9bf232ce
 class EvalResult(NamedTuple):
@@ -129,6 +130,13 @@ def window_nll(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor, n: int)
     return F.cross_entropy(logits.float().flatten(0, 1), y[:, -n:].flatten(), reduction="none").view(x.size(0), n)
 
 # %% ../nbs/50_eval.ipynb #00798956
+def compiled_window_nll():
+    "`window_nll` compiled for one static shape, rounding bf16 intermediates as eager autocast does."
+    import torch._inductor.config as inductor_config
+    opts = {"emulate_precision_casts": True} if hasattr(inductor_config, "emulate_precision_casts") else {}
+    return torch.compile(window_nll, dynamic=False, fullgraph=True, options=opts)
+
+# %% ../nbs/50_eval.ipynb #15791c9c
 def _batches(W: torch.Tensor, batch_seqs: int, pad: bool):
     "Slices of the window rows `W` (n, 3), each with a validity mask; with `pad`, every slice has `batch_seqs` rows."
     for i in range(0, W.size(0), batch_seqs):
@@ -160,8 +168,8 @@ def eval_val_sliding(model: torch.nn.Module,  # `model.forward_logits(x)` return
     lo, hi = _rank_span(len(wins), state)  # windows split over ranks in contiguous blocks
     is_tail = [f >= s + seq_len - stride for s, _, f in wins[lo:hi]]
     groups = [(seq_len, window_nll, [w for w, t in zip(wins[lo:hi], is_tail) if not t], False),
-              (stride, torch.compile(window_nll, dynamic=False, fullgraph=True) if compile else window_nll,
-               [w for w, t in zip(wins[lo:hi], is_tail) if t], compile)]
+              (stride, compiled_window_nll() if compile else window_nll, [w for w, t in zip(wins[lo:hi], is_tail) if t],
+               compile)]
     tokens = val_tokens.to(dev)
     sums = torch.zeros(3, dtype=torch.float64, device=dev)  # nats, tokens, bytes
     show = _Progress(progress, sum(-(-len(g[2]) // batch_seqs) for g in groups), state, "eval_sliding")

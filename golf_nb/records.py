@@ -14,8 +14,8 @@ from .bundle import BundleError, bundle_defaults, bundle_modules, bundle_source,
 from .significance import BaselineError, improvement_test, mean_std, read_baseline, significance_line
 
 # %% auto #0
-__all__ = ['RECIPE_FREE', 'RECORD_TRACK', 'RecordError', 'load_run', 'recipe_of', 'check_runs', 'recipe_diff', 'env_command',
-           'record_readme', 'default_blurb', 'make_record', 'record_parser', 'record_main']
+__all__ = ['RECIPE_FREE', 'RECORD_TRACK', 'TRACKS', 'RecordError', 'load_run', 'recipe_of', 'check_runs', 'recipe_diff',
+           'env_command', 'record_readme', 'default_blurb', 'make_record', 'record_parser', 'record_main']
 
 # %% ../nbs/90_records.ipynb #954ea26b
 class RecordError(ValueError):
@@ -23,6 +23,7 @@ class RecordError(ValueError):
 
 RECIPE_FREE = ("seed", "run_id", "run_dir", "data_path", "tokenizer_path", "code_bytes")  # may differ between seeds
 RECORD_TRACK = "track_10min_16mb"
+TRACKS = ("10min_16mb", "non_record_16mb")  # the record track, and runs that do not claim a record
 
 def load_run(run_dir) -> dict:
     "The config, summary and file paths of the finished run in `run_dir`."
@@ -72,6 +73,7 @@ def env_command(fields_: dict, tail: str) -> str:
 def record_readme(sub: dict,  # the submission dict
                   config: dict,  # the runs' config
                   rel_dir: str,  # the record folder, as the reproduce commands name it
+                  notes: str = "",  # markdown for a Notes section (how the runs differ from the record's set-up)
                   ) -> str:
     "The README.md of a record."
     diff = recipe_diff(config)
@@ -93,8 +95,9 @@ def record_readme(sub: dict,  # the submission dict
             "from elsewhere, set `DATA_PATH` and `TOKENIZER_PATH`.")
     return "\n".join([
         f"# {sub['name']}", "", sub["blurb"], "",
-        f"**val_bpb {sub['val_bpb']:.5f} ± {sub['val_bpb_std']:.5f}** (mean ± std of {len(sr)} seeds), "
-        f"val_loss {sub['val_loss']:.5f} ± {sub['val_loss_std']:.5f} nats.",
+        (f"**val_bpb {sub['val_bpb']:.5f} ± {sub['val_bpb_std']:.5f}** (mean ± std of {len(sr)} seeds), "
+         f"val_loss {sub['val_loss']:.5f} ± {sub['val_loss_std']:.5f} nats." if len(sr) > 1 else
+         f"**val_bpb {sub['val_bpb']:.5f}** (one seed), val_loss {sub['val_loss']:.5f} nats."),
         f"Largest submission {sub['bytes_total']:,} bytes ({sub['bytes_model']:,} model + {sub['bytes_code']:,} code) "
         f"of {ARTIFACT_CAP:,}. Hardware: {sub['hardware']}; PyTorch {sub['pytorch_version']}. "
         f"Author: {sub['author'] or '-'} ({sub['github_id'] or '-'}), {sub['date']}.", "",
@@ -119,6 +122,7 @@ def record_readme(sub: dict,  # the submission dict
         "- It writes `runs/<run_id>/` (log, config, artifact, summary) under the working directory (`RUN_DIR` to choose).", "",
         "## Reproduce", "", data, "", "```bash", *[run(s, f"{rel_dir}/train_gpt.py") for s in sr], "```", "",
         "With golf_nb installed, the same runs:", "", "```bash", *[again(s) for s in sr], "```", "",
+        *(["## Notes", "", notes.strip(), ""] if notes.strip() else []),
         "## Files", "", "`README.md`, `submission.json`, `train_gpt.py`, and the runs' logs: "
         + ", ".join(f"`train_seed{s}.log` ({r['run_id']})" for s, r in sr.items()) + ".", ""])
 
@@ -136,14 +140,18 @@ def make_record(run_dirs, name: str,  # run directories; the record's name
                 author: str = "", github_id: str = "", blurb: str = "",
                 compressed_code: bool = False,  # train_gpt.py is the self-extracting form
                 date: str | None = None,  # YYYY-MM-DD (default: today, UTC)
-                min_delta: float = 0.005, alpha: float = 0.01, force: bool = False) -> dict:
+                min_delta: float = 0.005, alpha: float = 0.01, force: bool = False,
+                track: str = "10min_16mb",  # or 'non_record_16mb' for runs that claim no record
+                notes: str = "",  # markdown added to the README as its Notes section
+                ) -> dict:
     "Write the record folder of the finished runs `run_dirs`; returns the submission dict."
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name):
         raise RecordError(f"bad record name {name!r} (letters, digits, . _ -)")
+    if track not in TRACKS: raise RecordError(f"unknown track {track!r}; choose from {', '.join(TRACKS)}")
     runs = [load_run(d) for d in run_dirs]
     check_runs(runs)
     date = date or time.strftime("%Y-%m-%d", time.gmtime())
-    out = Path(out) if out else Path("records") / RECORD_TRACK / f"{date}_{name}"
+    out = Path(out) if out else Path("records") / f"track_{track}" / f"{date}_{name}"
     if out.exists() and any(out.iterdir()) and not force:
         raise RecordError(f"{out}: exists and is not empty (--force to overwrite)")
     cfg0 = runs[0]["config"]
@@ -172,7 +180,7 @@ def make_record(run_dirs, name: str,  # run directories; the record's name
         sig = {**improvement_test(losses, vals, min_delta, alpha), "baseline": what}
     (ml, sl), (mb, sb) = mean_std(losses), mean_std(bpbs)
     hw = sorted({f"{r['summary'].get('world_size', 1)}x {r['summary'].get('device', '?')}" for r in runs})
-    sub = dict(track="10min_16mb", date=date, name=name, author=author, github_id=github_id,
+    sub = dict(track=track, date=date, name=name, author=author, github_id=github_id,
                blurb=blurb or default_blurb(cfg0),
                val_loss=ml, val_bpb=mb, val_loss_std=sl, val_bpb_std=sb, mean_val_loss=ml, mean_val_bpb=mb,
                p_value=sig["p_value"] if sig else None, significance=sig,
@@ -192,7 +200,7 @@ def make_record(run_dirs, name: str,  # run directories; the record's name
     write_bytes_atomic(out / "train_gpt.py", code.encode("utf-8"))
     for r in runs: write_bytes_atomic(out / f"train_seed{r['seed']}.log", (r["dir"] / "log.txt").read_bytes())
     write_json_atomic(out / "submission.json", sub)
-    write_bytes_atomic(out / "README.md", record_readme(sub, cfg0, out.as_posix()).encode())
+    write_bytes_atomic(out / "README.md", record_readme(sub, cfg0, out.as_posix(), notes).encode())
     return {**sub, "out": str(out)}
 
 # %% ../nbs/90_records.ipynb #a1c70b43
@@ -209,19 +217,25 @@ def record_parser() -> argparse.ArgumentParser:
     p.add_argument("--min_delta", type=float, default=0.005, help="required gain in nats")
     p.add_argument("--alpha", type=float, default=0.01, help="significance level")
     p.add_argument("--force", action="store_true", help="overwrite a non-empty output folder")
+    p.add_argument("--track", default="10min_16mb", choices=TRACKS, help="non_record_16mb for runs that claim no record")
+    p.add_argument("--notes", default=None, help="a markdown file whose text becomes the README's Notes section")
     return p
 
 def record_main(argv=None) -> int:
     "Command line of `golf_record`."
     ns = record_parser().parse_args(argv)
     try:
+        notes = ""
+        if ns.notes:
+            try: notes = Path(ns.notes).read_text(encoding="utf-8")
+            except OSError as e: raise RecordError(f"{ns.notes}: cannot read the notes ({e.strerror})") from None
         sub = make_record(ns.run_dirs, ns.name, ns.out, ns.baseline, ns.author, ns.github_id, ns.blurb,
-                          ns.compressed_code, ns.date, ns.min_delta, ns.alpha, ns.force)
+                          ns.compressed_code, ns.date, ns.min_delta, ns.alpha, ns.force, ns.track, notes)
     except (RecordError, BundleError, BaselineError, ConfigError) as e:
         print(f"golf_record: {e}", file=sys.stderr); return 1
     c = sub["code"]
     print(f"record {sub['out']}: val_bpb {sub['val_bpb']:.5f} ± {sub['val_bpb_std']:.5f}, val_loss {sub['val_loss']:.5f} "
-          f"({len(sub['seeds'])} seeds); bytes_total {sub['bytes_total']:,} = model {sub['bytes_model']:,} + code "
+          f"({len(sub['seeds'])} seed{'s' if len(sub['seeds']) > 1 else ''}); bytes_total {sub['bytes_total']:,} = model {sub['bytes_model']:,} + code "
           f"{sub['bytes_code']:,} ({c['form']}; plain {c['bytes_plain']:,}, compressed {c['bytes_compressed']:,})")
     print(significance_line(sub["significance"]))
     return 0

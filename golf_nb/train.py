@@ -14,7 +14,7 @@ from .dist import DistState, init_distributed, close_distributed, all_reduce_, b
 from .data import DistributedTokenLoader, load_validation_tokens, train_pattern, val_pattern
 from .tokenizer import build_luts
 from .corpus import ensure_embedded_data
-from .model import build_model, cast_for_device, count_params
+from .model import build_model, cast_for_device, count_params, attention_caveat
 from .muon import build_optimizers, set_lr_scale, set_muon_momentum, zeropower_via_newtonschulz5
 from .averaging import SWA, EMA
 from .evaluate import eval_val, eval_val_sliding
@@ -200,6 +200,7 @@ def setup_run(cfg: RunConfig, state: DistState, model_fn=build_model):
     log(f"code_sha256:{code_hash} code_bytes:{code_bytes}")
     log(environment_report(), console=False)
     log(f"model_params:{n_params} world_size:{state.world_size} grad_accum_steps:{d.grad_accum_steps}")
+    if attention_caveat(cfg): log(attention_caveat(cfg))
     log(f"train_batch_tokens:{cfg.train_batch_tokens} train_seq_len:{cfg.train_seq_len} iterations:{cfg.iterations} "
         f"warmup_steps:{cfg.warmup_steps} max_wallclock_seconds:{cfg.max_wallclock_seconds:.3f} seed:{cfg.seed}")
     log(f"val_tokens:{val_tokens.numel() - 1} train_shards:{len(glob.glob(train_pattern(cfg.data_path)))}")
@@ -359,10 +360,10 @@ def run_and_report(cfg: RunConfig, prog: str = "golf_train") -> int:
     "Train `cfg` in this process's group; print the final line (rank 0); return an exit status."
     state = init_distributed()
     try: s = train(cfg, state)
-    except Exception as e:
-        if state.is_main:
-            import traceback; traceback.print_exc()
-            print(f"{prog}: run failed: {type(e).__name__}: {e}", file=sys.stderr)
+    except Exception as e:   # every rank says why: a failure on rank 3 alone is otherwise silent
+        import traceback
+        where = f" (rank {state.rank} of {state.world_size})" if state.distributed else ""
+        print(f"{prog}: run failed{where}: {type(e).__name__}: {e}\n{traceback.format_exc()}", file=sys.stderr, flush=True)
         return 1
     finally: close_distributed(state)
     if state.is_main and not s["finished"]:
