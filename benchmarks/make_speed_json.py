@@ -23,7 +23,8 @@ from golf_nb.config import preset
 from golf_nb.model import attention_caveat
 from golf_nb.train import write_json_atomic
 
-COMMAND = "bash benchmarks/h200x4_speed_eval.sh"
+COMMAND = ("SET=2026-11-28 bash benchmarks/h200x4_speed_eval.sh (speed lanes); PROXY='--attn_backend cudnn --gqa_native 1 "
+           "--muon_batched 1 --eval_batch_seqs 128' bash benchmarks/proxy_eval_x2lanes.sh (proxy and evaluation)")
 KNOBS = ("attn_backend", "gqa_native", "muon_batched", "grad_accum_steps", "compile_mode")
 
 
