@@ -2,7 +2,7 @@
 # golf_nb's seed465 at the record's batch on 4 GPUs of one host (device kind nvidia-h200-x4), as long as one command
 # may run there, then golf_eval on its artifact as a separate step. The data is the p180 shard (the shared training
 # text: the full FineWeb training set is not reachable here) and the official validation prefix.
-# usage: TRAIN_SECONDS=400 bash benchmarks/record_x4.sh [extra golf_train options]
+# usage: TRAIN_SECONDS=400 [NPROC=4] bash benchmarks/record_x4.sh [extra golf_train options]
 # Speed knobs: .gpu/speed_eval/best_knobs.txt if an earlier benchmarks/h200x4_speed_eval.sh left it, else batched
 # Newton-Schulz with the seed's attention; options given to this script come last and win. The 2026-11-28 run
 # (benchmarks/record_x4.json) passed --attn_backend cudnn --gqa_native 1, before that kernel was found not to compute
@@ -18,7 +18,7 @@ KNOBS=$(cat .gpu/speed_eval/best_knobs.txt 2>/dev/null || echo "--attn_backend f
 echo "knobs: $KNOBS; training for ${TRAIN_SECONDS:-400} s"
 t0=$(date +%s)
 # shellcheck disable=SC2086
-torchrun --standalone --nproc_per_node=4 golf_nb/launch.py --preset seed465 --data_path "$DATA" \
+torchrun --standalone --nproc_per_node=${NPROC:-4} golf_nb/launch.py --preset seed465 --data_path "$DATA" \
   --tokenizer_path "$TOK" --seed 1337 --max_wallclock_seconds "${TRAIN_SECONDS:-400}" --run_id record_x4 \
   --run_dir "$RUN" $KNOBS "$@" 2>&1 | tee "$OUT/train_console.log" | grep -vE "^step:[0-9]+/[0-9]+ train_loss" | tail -25
 echo "training command exit ${PIPESTATUS[0]} after $(( $(date +%s) - t0 )) s"
