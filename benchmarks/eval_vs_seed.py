@@ -11,7 +11,6 @@ repeated tail targets change. Writes one JSON object (--out) and prints a table.
 """
 from __future__ import annotations
 import importlib.util, os, sys, time
-from dataclasses import replace
 from pathlib import Path
 
 from provenance import provenance, write_result
@@ -32,13 +31,19 @@ def load_seed_module(path: Path, cfg):
     return mod
 
 
+def seed_gpt(mod):
+    "The seed's GPT class, built (fp32, on CPU) with the shapes its Hyperparameters read from the environment."
+    a = mod.Hyperparameters()
+    return mod.GPT(vocab_size=a.vocab_size, num_layers=a.num_layers, model_dim=a.model_dim, num_heads=a.num_heads,
+                   num_kv_heads=a.num_kv_heads, mlp_mult=a.mlp_mult, tie_embeddings=a.tie_embeddings,
+                   tied_embed_init_std=a.tied_embed_init_std, logit_softcap=a.logit_softcap, rope_base=a.rope_base,
+                   qk_gain_init=a.qk_gain_init, bigram_vocab_size=a.bigram_vocab_size, bigram_dim=a.bigram_dim), a
+
+
 def seed_model(mod, sd, device):
     "The seed's GPT with its own mixed precision, holding the state dict `sd`."
-    a = mod.Hyperparameters()
-    m = mod.GPT(vocab_size=a.vocab_size, num_layers=a.num_layers, model_dim=a.model_dim, num_heads=a.num_heads,
-                num_kv_heads=a.num_kv_heads, mlp_mult=a.mlp_mult, tie_embeddings=a.tie_embeddings,
-                tied_embed_init_std=a.tied_embed_init_std, logit_softcap=a.logit_softcap, rope_base=a.rope_base,
-                qk_gain_init=a.qk_gain_init, bigram_vocab_size=a.bigram_vocab_size, bigram_dim=a.bigram_dim).to(device)
+    m, a = seed_gpt(mod)
+    m = m.to(device)
     if device.type == "cuda": m = m.bfloat16()   # as the seed's main does
     for module in m.modules():
         if isinstance(module, mod.CastedLinear): module.float()
@@ -68,21 +73,14 @@ def main(argv=None) -> int:
     p.add_argument("--out", default="benchmarks/results/eval_vs_seed.json")
     ns = p.parse_args(argv)
     import torch
-    from golf_nb.config import config_from_json
     from golf_nb.dist import DistState
     from golf_nb.evaluate import eval_val_sliding
-    from golf_nb.model import build_model, cast_for_device
-    from golf_nb.quant import unpack_artifact
+    from golf_nb.launch import load_saved_run
     from golf_nb.train import load_eval_data
     cuda = torch.cuda.is_available()   # on CPU: a smoke check of the plumbing, uncompiled, timings meaningless
-    run, dev = Path(ns.run_dir), torch.device("cuda", 0) if cuda else torch.device("cpu")
-    art = run / "final_model.ptz"
-    cfg = config_from_json((run / "config.json").read_text())
-    cfg = replace(cfg, **{k: getattr(ns, k) for k in ("data_path", "tokenizer_path") if getattr(ns, k)})
-    model = build_model(cfg, init=False)
-    sd = unpack_artifact(art.read_bytes(), {k: v.detach().cpu() for k, v in model.state_dict().items()}, source=str(art))
-    model.load_state_dict(sd, strict=True)
-    model = cast_for_device(model.to(dev), dev)
+    dev = torch.device("cuda", 0) if cuda else torch.device("cpu")
+    solo = DistState(device=dev)
+    cfg, model, sd, art = load_saved_run(ns.run_dir, {k: getattr(ns, k) for k in ("data_path", "tokenizer_path")}, solo)
     luts, val = load_eval_data(cfg, dev)
     T, S = cfg.train_seq_len, cfg.eval_stride
 
@@ -97,7 +95,7 @@ def main(argv=None) -> int:
     del smodel; torch.cuda.empty_cache()
     print(f"seed eval_val_sliding: val_bpb {s_bpb:.8f} val_loss {s_loss:.8f} in {s_time:.2f} s", flush=True)
 
-    rows, solo = [], DistState(device=dev)
+    rows = []
 
     def save() -> dict:   # after every measurement: a run cut short keeps what it measured
         warm = [x for x in rows if x["phase"] == "warm" and x["scoring"] == "seed" and x["compiled"] == cuda]

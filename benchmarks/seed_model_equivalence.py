@@ -12,7 +12,7 @@ import argparse, sys
 from pathlib import Path
 import torch
 
-from eval_vs_seed import load_seed_module
+from eval_vs_seed import load_seed_module, seed_gpt
 
 
 def main(argv=None) -> int:
@@ -23,16 +23,12 @@ def main(argv=None) -> int:
     from golf_nb.model import build_model
     cfg = preset("seed465")
     mod = load_seed_module(Path(ns.seed_script), cfg)
-    a = mod.Hyperparameters()
     torch.manual_seed(0)
     ours = build_model(cfg).eval()
     with torch.no_grad():
         for n, q in ours.named_parameters():
             q.copy_(torch.randn_like(q) * (0.02 if q.ndim >= 2 else 0.3) + (0.0 if q.ndim >= 2 or "gate" in n else 1.0))
-    seed = mod.GPT(vocab_size=a.vocab_size, num_layers=a.num_layers, model_dim=a.model_dim, num_heads=a.num_heads,
-                   num_kv_heads=a.num_kv_heads, mlp_mult=a.mlp_mult, tie_embeddings=a.tie_embeddings,
-                   tied_embed_init_std=a.tied_embed_init_std, logit_softcap=a.logit_softcap, rope_base=a.rope_base,
-                   qk_gain_init=a.qk_gain_init, bigram_vocab_size=a.bigram_vocab_size, bigram_dim=a.bigram_dim).eval()
+    seed = seed_gpt(mod)[0].eval()
     seed.load_state_dict(ours.state_dict(), strict=True)
     x, h = torch.randint(0, cfg.vocab_size, (2, 128)), torch.randn(2, 128, cfg.model_dim)
     d = lambda u, v: (u - v).abs().max().item()

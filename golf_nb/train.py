@@ -19,7 +19,7 @@ from .muon import build_optimizers, set_lr_scale, set_muon_momentum, zeropower_v
 from .averaging import SWA, EMA
 from .evaluate import eval_val, eval_val_sliding
 from .checkpoint import CHECKPOINT_FILE, should_stop_invocation, gather_optimizer_states, save_checkpoint, load_checkpoint, restore_checkpoint
-from .quant import pack_artifact, unpack_artifact, write_bytes_atomic, size_account
+from .quant import pack_artifact, load_artifact, write_bytes_atomic, size_account
 
 # %% auto #0
 __all__ = ['lr_multiplier', 'RunLog', 'package_sources', 'code_fingerprint', 'environment_report', 'resolve_data', 'new_run_id',
@@ -200,7 +200,7 @@ def setup_run(cfg: RunConfig, state: DistState, model_fn=build_model):
     log(f"code_sha256:{code_hash} code_bytes:{code_bytes}")
     log(environment_report(), console=False)
     log(f"model_params:{n_params} world_size:{state.world_size} grad_accum_steps:{d.grad_accum_steps}")
-    if attention_caveat(cfg): log(attention_caveat(cfg))
+    if caveat := attention_caveat(cfg): log(caveat)
     log(f"train_batch_tokens:{cfg.train_batch_tokens} train_seq_len:{cfg.train_seq_len} iterations:{cfg.iterations} "
         f"warmup_steps:{cfg.warmup_steps} max_wallclock_seconds:{cfg.max_wallclock_seconds:.3f} seed:{cfg.seed}")
     log(f"val_tokens:{val_tokens.numel() - 1} train_shards:{len(glob.glob(train_pattern(cfg.data_path)))}")
@@ -313,7 +313,7 @@ def finish_run(r: dict, t: dict, state: DistState) -> dict:
         f"headroom {acct['headroom']})")
     if not acct["fits"]: log(f"ERROR: the artifact is over the 16,000,000-byte cap by {-acct['headroom']} bytes")
     barrier()
-    base_model.load_state_dict(unpack_artifact(art.read_bytes(), sd, source=str(art)), strict=True)   # what the grader sees
+    base_model.load_state_dict(load_artifact(art, sd), strict=True)   # what the grader sees
     res, eval_ms = final_evaluation(base_model, r["val_tokens"], r["luts"], cfg, state, log)
     log(f"final_int8_zlib_roundtrip val_loss:{res.loss:.4f} val_bpb:{res.bpb:.4f} eval_time:{eval_ms:.0f}ms")
     log(f"final_int8_zlib_roundtrip_exact val_loss:{res.loss:.8f} val_bpb:{res.bpb:.8f}")
