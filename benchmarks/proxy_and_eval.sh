@@ -6,11 +6,11 @@ set -uo pipefail
 gpu=$1; out=$2; seed=$3; batches=$4; knobs=$5
 ROOT=$PWD; DATA=$ROOT/.gpu/p180; TOK=$ROOT/.gpu/data/tokenizers/fineweb_1024_bpe.model
 export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
+source benchmarks/runners.sh
 mkdir -p "$out"; run=$ROOT/.gpu/p180_run_$seed; rm -rf "$run"
 t0=$(date +%s)
 # shellcheck disable=SC2086
-CUDA_VISIBLE_DEVICES=$gpu timeout ${PROXY_TIMEOUT:-420} python3 -c \
-  "import sys; from golf_nb.bench import bench_main; sys.exit(bench_main(sys.argv[1:]))" \
+CUDA_VISIBLE_DEVICES=$gpu timeout ${PROXY_TIMEOUT:-420} "${GOLF_BENCH[@]}" \
   --preset p180 --seed "$seed" --data_path "$DATA" --tokenizer_path "$TOK" --run_dir "$run" $knobs \
   --out "$out/p180_golf_nb_$seed.json" > "$out/p180_golf_nb_$seed.out" 2>&1
 echo "gpu$gpu p180 seed $seed exit $? in $(( $(date +%s) - t0 )) s: $(grep '^bench:' "$out/p180_golf_nb_$seed.out")"

@@ -6,25 +6,16 @@
 # Needs .gpu/data, .seed/train_gpt.py, zstandard importable. Writes .gpu/scaling/ and $OUT/scaling.tar.gz.
 set -uo pipefail
 source benchmarks/lanes_start.sh scaling
+source benchmarks/runners.sh
 STEPS=${STEPS:-30}; TOK=$ROOT/.gpu/data/tokenizers/fineweb_1024_bpe.model; DATA=$ROOT/.gpu/p180
 for n in ${GPUS:-1 2 4}; do
-  log=$RES/seed_script_n$n.log; mkdir -p "$ROOT/.gpu/scaling_seed$n"; t0=$(date +%s)
-  (cd "$ROOT/.gpu/scaling_seed$n" && exec env DATA_PATH=$DATA TOKENIZER_PATH=$TOK VOCAB_SIZE=1024 NUM_LAYERS=10 \
-     ITERATIONS=$STEPS WARMUP_STEPS=10 WARMDOWN_ITERS=0 MAX_WALLCLOCK_SECONDS=0 TRAIN_LOG_EVERY=1 VAL_LOSS_EVERY=0 \
-     SEED=1337 RUN_ID=scaling$n timeout ${RUN_TIMEOUT:-300} torchrun --standalone --nproc_per_node=$n "$ROOT/.seed/train_gpt.py") \
-     > "$log" 2>&1 &
-  pid=$!
-  while kill -0 $pid 2>/dev/null; do   # stop it once the last training step is logged (it would evaluate next)
-    if grep -q "^step:$STEPS/$STEPS train_loss" "$log"; then kill $pid; break; fi
-    sleep 1
-  done
-  wait $pid 2>/dev/null
+  log=$RES/seed_script_n$n.log; t0=$(date +%s)
+  seed_steps "$log" scaling_seed$n "$STEPS" torchrun --standalone --nproc_per_node=$n
   echo "n=$n seed script $(( $(date +%s) - t0 )) s: $(grep "^step:$STEPS/$STEPS train_loss" "$log")"
   t0=$(date +%s)
   # shellcheck disable=SC2086
-  timeout ${RUN_TIMEOUT:-300} torchrun --standalone --nproc_per_node=$n --no-python python3 -c \
-    "import sys; from golf_nb.bench import bench_main; sys.exit(bench_main(sys.argv[1:]))" --preset seed465 --record_batch \
-    --real_data --steps "$STEPS" --warmup_steps 10 --seed 1337 --data_path "$DATA" --tokenizer_path "$TOK" \
+  timeout ${RUN_TIMEOUT:-300} torchrun --standalone --nproc_per_node=$n --no-python "${GOLF_BENCH[@]}" \
+    --preset seed465 --record_batch --real_data --steps "$STEPS" --warmup_steps 10 --seed 1337 --data_path "$DATA" --tokenizer_path "$TOK" \
     --max_wallclock_seconds 0 --warmdown_iters 0 ${KNOBS:-} --out "$RES/golf_n$n.json" > "$RES/golf_n$n.log" 2>&1
   echo "n=$n golf_nb exit $? in $(( $(date +%s) - t0 )) s: $(grep '^bench:' "$RES/golf_n$n.log")"
 done

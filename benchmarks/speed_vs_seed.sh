@@ -10,29 +10,21 @@ set -uo pipefail
 gpu=$1; out=$2; steps=$3; shift 3
 ROOT=$PWD; DATA=$ROOT/.gpu/p180; TOK=$ROOT/.gpu/data/tokenizers/fineweb_1024_bpe.model
 export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
-mkdir -p "$out" "$ROOT/.gpu/seedspeed$gpu"
+source benchmarks/runners.sh
+mkdir -p "$out"
 log=$out/seed_script_gpu$gpu.log
-# 1. the seed's script, stopped once its last training step is logged (it would go on to evaluate and quantize)
+# 1. the seed's script
 t0=$(date +%s)
-(cd "$ROOT/.gpu/seedspeed$gpu" && exec env DATA_PATH=$DATA TOKENIZER_PATH=$TOK VOCAB_SIZE=1024 NUM_LAYERS=10 \
-   ITERATIONS=$steps WARMUP_STEPS=10 WARMDOWN_ITERS=0 MAX_WALLCLOCK_SECONDS=0 TRAIN_LOG_EVERY=1 VAL_LOSS_EVERY=0 \
-   SEED=1337 RUN_ID=speed$gpu CUDA_VISIBLE_DEVICES=$gpu timeout 300 python3 "$ROOT/.seed/train_gpt.py") > "$log" 2>&1 &
-pid=$!
-while kill -0 $pid 2>/dev/null; do
-  if grep -q "^step:$steps/$steps train_loss" "$log"; then kill $pid; break; fi
-  sleep 1
-done
-wait $pid 2>/dev/null
+CUDA_VISIBLE_DEVICES=$gpu seed_steps "$log" seedspeed$gpu "$steps" python3
 echo "gpu$gpu seed script: $(grep -c train_loss "$log") steps logged in $(( $(date +%s) - t0 )) s; $(grep "^step:$steps/$steps train_loss" "$log")"
 # 2. golf_nb, once per set of knobs
 i=0
 for knobs in "$@"; do
   t0=$(date +%s)
   # shellcheck disable=SC2086
-  CUDA_VISIBLE_DEVICES=$gpu timeout ${VARIANT_TIMEOUT:-300} python3 -c \
-    "import sys; from golf_nb.bench import bench_main; sys.exit(bench_main(sys.argv[1:]))" \
-    --preset seed465 --record_batch --real_data --steps "$steps" --warmup_steps 10 --seed 1337 \
-    --data_path "$DATA" --tokenizer_path "$TOK" --max_wallclock_seconds 0 --warmdown_iters 0 $knobs \
+  CUDA_VISIBLE_DEVICES=$gpu timeout ${VARIANT_TIMEOUT:-300} "${GOLF_BENCH[@]}" \
+    --preset seed465 --record_batch --real_data --steps "$steps" --warmup_steps 10 --seed 1337 --data_path "$DATA" \
+    --tokenizer_path "$TOK" --max_wallclock_seconds 0 --warmdown_iters 0 $knobs \
     --out "$out/golf_gpu${gpu}_v$i.json" > "$out/golf_gpu${gpu}_v$i.log" 2>&1
   echo "gpu$gpu golf_nb [$knobs] exit $? in $(( $(date +%s) - t0 )) s: $(grep '^bench:' "$out/golf_gpu${gpu}_v$i.log")"
   i=$((i + 1))

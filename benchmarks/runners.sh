@@ -1,0 +1,21 @@
+# Sourced by the GPU scripts (needs ROOT, DATA and TOK set). Two ways to run one measurement:
+#   seed_steps LOG RUN_ID STEPS LAUNCHER...  the seed's train_gpt.py at the record's batch on the p180 data, constant
+#       LR, every step logged, run from .gpu/RUN_ID by LAUNCHER (`python3`, `torchrun ...`) and stopped once step
+#       STEPS is logged (it would evaluate and quantize next). Environment given to the call (CUDA_VISIBLE_DEVICES)
+#       reaches the script.
+#   "${GOLF_BENCH[@]}" ARGS...                golf_bench without its console script (not installed on the GPU machines).
+GOLF_BENCH=(python3 -c "import sys; from golf_nb.bench import bench_main; sys.exit(bench_main(sys.argv[1:]))")
+
+seed_steps() {
+  local log=$1 rid=$2 steps=$3 pid; shift 3
+  mkdir -p "$ROOT/.gpu/$rid"
+  (cd "$ROOT/.gpu/$rid" && exec env DATA_PATH="$DATA" TOKENIZER_PATH="$TOK" VOCAB_SIZE=1024 NUM_LAYERS=10 \
+     ITERATIONS="$steps" WARMUP_STEPS=10 WARMDOWN_ITERS=0 MAX_WALLCLOCK_SECONDS=0 TRAIN_LOG_EVERY=1 VAL_LOSS_EVERY=0 \
+     SEED=1337 RUN_ID="$rid" timeout "${RUN_TIMEOUT:-300}" "$@" "$ROOT/.seed/train_gpt.py") > "$log" 2>&1 &
+  pid=$!
+  while kill -0 $pid 2>/dev/null; do
+    if grep -q "^step:$steps/$steps train_loss" "$log"; then kill $pid; break; fi
+    sleep 1
+  done
+  wait $pid 2>/dev/null
+}
