@@ -12,6 +12,7 @@ from .config import RunConfig, ConfigError, config_parser, resolve_config, confi
 from .dist import DistState, init_distributed, close_distributed
 from .model import GPT
 from .data import DistributedTokenLoader, train_pattern
+from .profiling import profile_steps, format_profile
 from .train import (train, train_step, prepare_model, sync_device, write_json_atomic, warmup_and_restore,
                            lr_multiplier, resolve_data)
 
@@ -131,8 +132,9 @@ def measure_throughput(cfg: RunConfig, steps: int = 20,  # timed optimizer steps
                        state: DistState | None = None, warmup: int | None = None,  # untimed steps (default cfg.warmup_steps)
                        peak_tflops: float = H200_BF16_TFLOPS,
                        real_data: bool = False,  # train on the shards in cfg.data_path instead of random tokens
+                       profile: int = 0,  # then profile this many more steps (`golf_nb.profiling`)
                        ) -> dict:
-    "Step time, tokens/s, MFU, peak memory and per-step losses of training `cfg` (no evaluation, no artifact)."
+    "Step time, tokens/s, MFU, peak memory, per-step losses (and a kernel profile) of training `cfg`; no evaluation."
     if steps < 1: raise ValueError(f"measure_throughput: steps must be at least 1, got {steps}")
     state = state or init_distributed()
     if real_data: cfg = resolve_data(cfg, state)
@@ -153,6 +155,8 @@ def measure_throughput(cfg: RunConfig, steps: int = 20,  # timed optimizer steps
         loss = train_step(model, base, opts, loader, cfg, accum, dev, scale, i)
         sync_device(dev); times.append(1000.0 * (time.perf_counter() - t0))
         losses.append(float(loss))   # after the timer: the device is idle already
+    prof = profile_steps(lambda i: train_step(model, base, opts, loader, cfg, accum, dev, lr_multiplier(steps + i, sum(times), cfg),
+                                              steps + i), profile, dev) if profile > 0 else None
     step_ms = sum(times) / steps
     tok_s = cfg.train_batch_tokens / (step_ms / 1000.0)
     return dict(kind="throughput", proxy_val_bpb=None, steps=steps, warmup_steps=warmup, step_avg_ms=step_ms,
@@ -161,7 +165,7 @@ def measure_throughput(cfg: RunConfig, steps: int = 20,  # timed optimizer steps
                 peak_tflops=peak_tflops, peak_mem_mib=torch.cuda.max_memory_allocated(dev) // 2**20 if cuda else None,
                 eval_time_s=None, train_batch_tokens=cfg.train_batch_tokens, train_seq_len=cfg.train_seq_len,
                 grad_accum_steps=accum, world_size=state.world_size, last_train_loss=losses[-1],
-                data="shards" if real_data else "random", train_losses=losses, step_times_ms=times)
+                data="shards" if real_data else "random", train_losses=losses, step_times_ms=times, profile=prof)
 
 # %% ../nbs/97_bench.ipynb #4fc8a290
 def run_proxy(cfg: RunConfig, state: DistState | None = None, peak_tflops: float = H200_BF16_TFLOPS) -> dict:
@@ -189,6 +193,7 @@ def bench_parser():
     g.add_argument("--steps", type=int, default=None, help="time N training steps on random tokens (no evaluation, no artifact)")
     g.add_argument("--record_batch", action="store_true", help="throughput at the record's batch, 786432 tokens of seq 2048")
     g.add_argument("--real_data", action="store_true", help="time steps on the training shards (losses comparable to a log)")
+    g.add_argument("--profile", type=int, default=0, metavar="N", help="with --steps/--record_batch: profile N more steps, print where the time goes")
     g.add_argument("--peak_tflops", type=float, default=H200_BF16_TFLOPS, help="peak bf16 TFLOP/s of one device, for MFU")
     g.add_argument("--seed_step_ms", type=float, default=None, help="the seed script's step time here: gives speedup_vs_seed")
     g.add_argument("--seed_eval_s", type=float, default=None, help="the seed script's evaluation time: gives eval_speedup_vs_seed")
@@ -239,7 +244,8 @@ def bench_main(argv=None) -> int:
     state = init_distributed()
     try:
         if ns.steps is not None or ns.record_batch:
-            res = measure_throughput(cfg, ns.steps or 20, state, peak_tflops=ns.peak_tflops, real_data=ns.real_data)
+            res = measure_throughput(cfg, ns.steps or 20, state, peak_tflops=ns.peak_tflops, real_data=ns.real_data,
+                                     profile=ns.profile)
         else: res = run_proxy(cfg, state, ns.peak_tflops)
     except Exception as e:
         if state.is_main: traceback.print_exc(); print(f"golf_bench: failed: {type(e).__name__}: {e}", file=sys.stderr)
@@ -247,6 +253,7 @@ def bench_main(argv=None) -> int:
     finally: close_distributed(state)
     if not state.is_main: return 0
     rec = bench_record(res, cfg, shlex.join(["golf_bench", *argv]), ns.seed_step_ms, ns.seed_eval_s, state.world_size)
+    if rec.get("profile"): print(format_profile(rec["profile"]))
     print(format_bench(rec))
     if ns.out: write_json_atomic(ns.out, rec); print(f"golf_bench: wrote {ns.out}")
     return 0

@@ -14,7 +14,7 @@ import sentencepiece as spm
 # %% auto #0
 __all__ = ['SHARD_MAGIC', 'SHARD_VERSION', 'SHARD_HEADER_INTS', 'SHARD_HEADER_BYTES', 'ShardError', 'write_shard',
            'read_shard_header', 'load_shard', 'shard_paths', 'check_shard', 'verify_shards', 'verify_main',
-           'train_pattern', 'val_pattern', 'match_shards', 'TokenStream', 'DistributedTokenLoader',
+           'train_pattern', 'val_pattern', 'match_shards', 'TokenStream', 'PinnedCopier', 'DistributedTokenLoader',
            'load_validation_tokens', 'iter_docs', 'ShardWriter', 'tokenize_to_shards', 'shards_main']
 
 # %% ../nbs/10_data.ipynb #4f80953e
@@ -171,12 +171,31 @@ class TokenStream:
         return torch.from_numpy(out.astype(np.int32))
 
 # %% ../nbs/10_data.ipynb #5b3a3912
+class PinnedCopier:
+    "Copy CPU tensors to `device` through alternating pinned buffers, without waiting for the GPU; a plain `.to` off CUDA."
+    def __init__(self, device: torch.device | str, n_buffers: int = 2):
+        self.device, self.n = torch.device(device), n_buffers
+        self.bufs, self.events, self.i = [None] * n_buffers, [None] * n_buffers, 0
+
+    def __call__(self, t: torch.Tensor) -> torch.Tensor:
+        if self.device.type != "cuda": return t.to(self.device)
+        i, self.i = self.i, (self.i + 1) % self.n
+        if self.events[i] is not None: self.events[i].synchronize()  # the copy that last read buffer i is done
+        if self.bufs[i] is None or self.bufs[i].numel() < t.numel() or self.bufs[i].dtype != t.dtype:
+            self.bufs[i] = torch.empty(t.numel(), dtype=t.dtype, pin_memory=True)
+        buf = self.bufs[i][:t.numel()].view(t.shape)
+        buf.copy_(t)
+        out = buf.to(self.device, non_blocking=True)
+        self.events[i] = torch.cuda.Event(); self.events[i].record()
+        return out
+
+# %% ../nbs/10_data.ipynb #42fd3ac9
 class DistributedTokenLoader:
     "Per-rank training batches in the seed's token order."
     def __init__(self, pattern: str, rank: int = 0, world_size: int = 1, device: torch.device | str = "cpu"):
         if not 0 <= rank < world_size: raise ValueError(f"rank {rank} is outside a world of {world_size}")
         self.rank, self.world_size, self.device = rank, world_size, torch.device(device)
-        self.stream = TokenStream(pattern)
+        self.stream, self.copier = TokenStream(pattern), PinnedCopier(self.device)
 
     def next_batch(self, global_tokens: int, seq_len: int, grad_accum_steps: int) -> tuple[torch.Tensor, torch.Tensor]:
         "Inputs and targets `(local // seq_len, seq_len)`, int64 on this rank's device."
@@ -186,7 +205,7 @@ class DistributedTokenLoader:
                              f"gives {local} per rank, not a positive multiple of seq_len={seq_len}")
         span = local + 1
         chunk = self.stream.take(span * self.world_size)
-        mine = chunk[self.rank * span:(self.rank + 1) * span].to(self.device, non_blocking=True).long()
+        mine = self.copier(chunk[self.rank * span:(self.rank + 1) * span]).long()
         return mine[:-1].reshape(-1, seq_len), mine[1:].reshape(-1, seq_len)
 
 # %% ../nbs/10_data.ipynb #d162fb44

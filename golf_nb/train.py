@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 import numpy as np
 import torch
+from torch.profiler import record_function
 from .config import RunConfig, derive, validate, config_to_json
 from .dist import DistState, init_distributed, close_distributed, all_reduce_, barrier
 from .data import DistributedTokenLoader, load_validation_tokens, train_pattern, val_pattern
@@ -121,15 +122,17 @@ def train_step(model, base_model, opts, loader, cfg: RunConfig, accum: int, devi
     total = torch.zeros((), device=device)
     for micro in range(accum):
         if distributed: model.require_backward_grad_sync = micro == accum - 1
-        x, y = loader.next_batch(cfg.train_batch_tokens, cfg.train_seq_len, accum)
-        with autocast(device): loss = model(x, y)
-        total += loss.detach()
-        (loss / accum).backward()
-    set_muon_momentum(opts, step, cfg)
-    set_lr_scale(opts, lr_scale)
-    if cfg.grad_clip_norm > 0: torch.nn.utils.clip_grad_norm_(base_model.parameters(), cfg.grad_clip_norm)
-    for o in opts: o.step()
-    for o in opts: o.zero_grad(set_to_none=True)
+        with record_function("golf_nb.data"): x, y = loader.next_batch(cfg.train_batch_tokens, cfg.train_seq_len, accum)
+        with record_function("golf_nb.forward_backward"):
+            with autocast(device): loss = model(x, y)
+            total += loss.detach()
+            (loss / accum).backward()
+    with record_function("golf_nb.optimizer"):
+        set_muon_momentum(opts, step, cfg)
+        set_lr_scale(opts, lr_scale)
+        if cfg.grad_clip_norm > 0: torch.nn.utils.clip_grad_norm_(base_model.parameters(), cfg.grad_clip_norm)
+        for o in opts: o.step()
+        for o in opts: o.zero_grad(set_to_none=True)
     return total / accum
 
 # %% ../nbs/70_train.ipynb #0bd8c4d6
