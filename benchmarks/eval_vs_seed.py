@@ -8,6 +8,13 @@ de-quantized weights into it and into golf_nb's model. Then times, on the same v
      compiled, for each --batch_seqs: the first call of a shape includes compilation ('cold'), the next does not.
 The val_bpb of (1) and of golf_nb with scoring='seed' must agree within 1e-4; 'once' minus 'seed' is what the seed's
 repeated tail targets change. Writes one JSON object (--out) and prints a table.
+
+The seed's rotary tables: its Rotary caches cos/sin the first time it runs, computing positions in inv_freq's dtype,
+which the seed's cast makes bf16. In the seed's script that first time is inside the compiled training graph, where
+the positions and angles stay fp32, and its final evaluation reuses that cache. A fresh seed model run eagerly (as
+here, with nothing trained) would instead build its tables with bf16 positions, which are off by up to 8 above 1024:
+a different function. So (1) first runs one compiled forward at the training length, as the seed's training does;
+with --unprimed it also scores the fresh eager tables, to show the difference.
 """
 from __future__ import annotations
 import importlib.util, os, sys, time
@@ -52,6 +59,18 @@ def seed_model(mod, sd, device):
     return m, a
 
 
+def prime_rotary_as_trained(mod, smodel, T: int, device):
+    "Fill the seed model's rotary caches as the seed's training does: one compiled forward of length `T`."
+    import torch
+    x = torch.zeros(1, T, dtype=torch.int64, device=device)
+    fwd = torch.compile(smodel.forward_logits, dynamic=False, fullgraph=True) if device.type == "cuda" else smodel.forward_logits
+    with torch.no_grad(), torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
+        fwd(x)
+    rots = [m for m in smodel.modules() if isinstance(m, mod.Rotary)]
+    if not rots or any(r._cos_cached is None or r._seq_len_cached != T for r in rots):
+        raise RuntimeError("eval_vs_seed: the compiled forward did not fill the seed's rotary caches")
+
+
 def timed(fn):
     "`(result, seconds)` of `fn()`, the GPU (if any) drained before and after."
     import torch
@@ -70,6 +89,7 @@ def main(argv=None) -> int:
     p.add_argument("--data_path", default=None, help="folder with fineweb_val_*.bin (default: the run's)")
     p.add_argument("--tokenizer_path", default=None, help="SentencePiece model (default: the run's)")
     p.add_argument("--batch_seqs", default="32,128", help="golf_nb's windows per batch, comma-separated")
+    p.add_argument("--unprimed", action="store_true", help="also score the seed model's fresh, eager rotary tables")
     p.add_argument("--out", default="benchmarks/results/eval_vs_seed.json")
     ns = p.parse_args(argv)
     import torch
@@ -91,7 +111,15 @@ def main(argv=None) -> int:
     sval = mod.load_validation_tokens(args.val_files, T)
     if not torch.equal(sval.cpu().long(), val.cpu().long()):
         sys.exit(f"eval_vs_seed: the seed and golf_nb read different validation tokens from {cfg.data_path}")
-    (s_loss, s_bpb), s_time = timed(lambda: mod.eval_val_sliding(args, smodel, 0, 1, dev, sval, *sluts, stride=S, batch_seqs=32))
+    seed_eval = lambda m: timed(lambda: mod.eval_val_sliding(args, m, 0, 1, dev, sval, *sluts, stride=S, batch_seqs=32))
+    unprimed = None
+    if ns.unprimed:
+        (u_loss, u_bpb), u_time = seed_eval(smodel)
+        unprimed = dict(val_bpb=u_bpb, val_loss=u_loss, time_s=u_time)
+        print(f"seed eval_val_sliding, fresh eager rotary tables: val_bpb {u_bpb:.8f} in {u_time:.2f} s", flush=True)
+        smodel, args = seed_model(mod, sd, dev)
+    prime_rotary_as_trained(mod, smodel, T, dev)
+    (s_loss, s_bpb), s_time = seed_eval(smodel)
     del smodel; torch.cuda.empty_cache()
     print(f"seed eval_val_sliding: val_bpb {s_bpb:.8f} val_loss {s_loss:.8f} in {s_time:.2f} s", flush=True)
 
@@ -105,7 +133,9 @@ def main(argv=None) -> int:
         cold, once = pick(phase="cold"), pick(scoring="once")
         res = dict(kind="eval_vs_seed", artifact=str(art), val_tokens=int(val.numel()), seq_len=T, stride=S,
                    gpu=torch.cuda.get_device_name(0) if cuda else "cpu",
-                   seed=dict(val_bpb=s_bpb, val_loss=s_loss, time_s=s_time, batch_seqs=32, compiled=False),
+                   seed=dict(val_bpb=s_bpb, val_loss=s_loss, time_s=s_time, batch_seqs=32, compiled=False,
+                             rotary="primed by a compiled forward, as after the seed's training"),
+                   seed_fresh_eager_rotary=unprimed,
                    golf_nb=rows, best_batch_seqs=best and best["batch_seqs"],
                    bpb_diff_seed_scoring=best and best["val_bpb"] - s_bpb,
                    bpb_once_minus_seed_scoring=once and best and once["val_bpb"] - best["val_bpb"],

@@ -4,14 +4,14 @@
 
 # %% ../nbs/00_config.ipynb #89e3ca90
 from __future__ import annotations
-import argparse, json, os
+import argparse, ast, json, os, re
 from dataclasses import dataclass, fields, asdict, replace
 from typing import Any, Mapping, Sequence
 
 # %% auto #0
 __all__ = ['PRESETS', 'ConfigError', 'RunConfig', 'env_name', 'parse_value', 'env_overrides', 'preset', 'Derived',
-           'grad_accum_for', 'derive', 'validate', 'config_parser', 'resolve_config', 'config_to_json',
-           'config_from_json']
+           'grad_accum_for', 'derive', 'parse_inductor_config', 'validate', 'config_parser', 'resolve_config',
+           'config_to_json', 'config_from_json']
 
 # %% ../nbs/00_config.ipynb #0b747c25
 class ConfigError(ValueError):
@@ -96,6 +96,7 @@ class RunConfig:
     muon_batched: bool = False  # orthogonalise same-shape matrices together, one batched Newton-Schulz per shape
     eval_scoring: str = "once"  # sliding windows: 'once' scores every target once; 'seed' repeats the seed's tail quirk
     eval_compile: bool = True  # compile the sliding evaluation's forward on CUDA (with torch_compile)
+    inductor_config: str = ""  # torch._inductor.config settings for the compiled model, 'name=value,...'
 
 # %% ../nbs/00_config.ipynb #65b1a259
 def env_name(field_name: str) -> str:
@@ -187,6 +188,19 @@ def derive(c: RunConfig, world_size: int = 1) -> Derived:
                    ctrl, _patterns(c.int8_keep_float_fp32_name_patterns) or ctrl)
 
 # %% ../nbs/00_config.ipynb #604a4371
+def parse_inductor_config(spec: str) -> dict:
+    "`{name: value}` of an `inductor_config` string 'name=value,...' (values as Python literals, else strings)."
+    out = {}
+    for item in filter(None, (x.strip() for x in spec.split(","))):
+        name, eq, raw = item.partition("=")
+        name, raw = name.strip(), raw.strip()
+        if not eq or not re.fullmatch(r"[A-Za-z_][\w.]*", name) or not raw:
+            raise ConfigError(f"inductor_config: {item!r} is not name=value")
+        try: out[name] = ast.literal_eval(raw)
+        except (ValueError, SyntaxError): out[name] = raw
+    return out
+
+# %% ../nbs/00_config.ipynb #f052a87c
 def validate(c: RunConfig, world_size: int = 1) -> RunConfig:
     "Raise `ConfigError` naming the first combination of knobs that cannot work."
     def need(ok, msg):
@@ -214,6 +228,7 @@ def validate(c: RunConfig, world_size: int = 1) -> RunConfig:
     need(c.bigram_vocab_size == 0 or c.bigram_vocab_size >= 2, "bigram_vocab_size must be 0 or at least 2")
     need(c.compile_mode in ("default", "max-autotune-no-cudagraphs"), f"unknown compile_mode {c.compile_mode!r}")
     need(c.eval_scoring in ("once", "seed"), f"eval_scoring must be 'once' or 'seed', got {c.eval_scoring!r}")
+    parse_inductor_config(c.inductor_config)  # raises ConfigError on a malformed setting
     need(c.stop_after_seconds >= 0, f"stop_after_seconds must be >= 0, got {c.stop_after_seconds}")
     need(not c.resume or bool(c.run_dir or c.run_id), "resume needs the run_dir (or run_id) of the run to continue")
     return c

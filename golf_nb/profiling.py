@@ -28,35 +28,40 @@ def kernel_category(name: str) -> str:
     return next((c for c, r in _CATEGORY_RES if r.search(name)), "other")
 
 # %% ../nbs/96_profiling.ipynb #aa2376ec
-def _event_time_us(e, device: bool) -> float:
-    "Self device time (device=True) or self CPU time of an averaged profiler event, in microseconds."
-    if not device: return e.self_cpu_time_total
-    return getattr(e, "self_device_time_total", None) or getattr(e, "self_cuda_time_total", 0.0)
+def _is_range(e, cpu_names: set) -> bool:
+    "Whether profiler event `e` is a named range (user annotation) rather than an operator or kernel."
+    return bool(getattr(e, "is_user_annotation", False)) or "annotation" in str(getattr(e, "activity_type", "")) \
+        or (e.device_type != torch.autograd.DeviceType.CPU and e.name in cpu_names)
 
-def summarize_profile(events,  # `prof.key_averages()` of a profiled region
+def summarize_profile(events,  # `prof.events()` of a profiled region
                       steps: int, wall_ms: float,  # the region held `steps` steps and took `wall_ms` in all
                       device: bool,  # True: rows are device kernels (CUDA); False: CPU operators
                       top: int = 15) -> dict:
-    "Per-step time by kernel category, the `top` kernels, busy and wall time, and the optimizer range's device time."
+    "Per-step time by kernel category, the `top` kernels, busy and wall time, and the named ranges' spans."
     if steps < 1: raise ValueError(f"summarize_profile: steps must be at least 1, got {steps}")
-    dev_type = torch.autograd.DeviceType.CUDA if device else torch.autograd.DeviceType.CPU
-    rows, optimizer_ms = [], None
+    CPU = torch.autograd.DeviceType.CPU
+    cpu_names = {e.name for e in events if e.device_type == CPU}
+    ms, calls, ranges = {}, {}, {}
     for e in events:
-        if e.key == "golf_nb.optimizer" and device:
-            optimizer_ms = (getattr(e, "device_time_total", None) or getattr(e, "cuda_time_total", 0.0)) / 1000 / steps
-        if e.device_type != dev_type or e.key.startswith(("golf_nb.", "ProfilerStep")): continue
-        us = _event_time_us(e, device)
-        if us > 0: rows.append(dict(name=e.key, category=kernel_category(e.key), ms_per_step=us / 1000 / steps,
-                                    calls_per_step=e.count / steps))
-    rows.sort(key=lambda r: -r["ms_per_step"])
-    busy = sum(r["ms_per_step"] for r in rows)
+        on_device = e.device_type != CPU
+        if _is_range(e, cpu_names):
+            key = f"{e.name} ({'device' if on_device else 'host'})"
+            ranges[key] = ranges.get(key, 0.0) + e.time_range.elapsed_us() / 1000 / steps
+            continue
+        if on_device != device or e.name.startswith("ProfilerStep"): continue
+        us = e.time_range.elapsed_us() if device else e.self_cpu_time_total
+        ms[e.name] = ms.get(e.name, 0.0) + us / 1000 / steps
+        calls[e.name] = calls.get(e.name, 0) + 1 / steps
+    rows = sorted((dict(name=n, category=kernel_category(n), ms_per_step=t, calls_per_step=calls[n])
+                   for n, t in ms.items() if t > 0), key=lambda r: -r["ms_per_step"])
     cats = {}
     for r in rows: cats[r["category"]] = cats.get(r["category"], 0.0) + r["ms_per_step"]
-    wall = wall_ms / steps
+    wall, busy = wall_ms / steps, sum(r["ms_per_step"] for r in rows)
     return dict(steps=steps, device="cuda" if device else "cpu", wall_ms_per_step=wall, busy_ms_per_step=busy,
                 idle_ms_per_step=max(wall - busy, 0.0) if device else None,
-                optimizer_ms_per_step=optimizer_ms or None,
-                categories=dict(sorted(cats.items(), key=lambda kv: -kv[1])), top=rows[:top], kernels=len(rows))
+                optimizer_ms_per_step=ranges.get("golf_nb.optimizer (device)"),
+                categories=dict(sorted(cats.items(), key=lambda kv: -kv[1])), top=rows[:top], kernels=len(rows),
+                ranges=dict(sorted(ranges.items())))
 
 # %% ../nbs/96_profiling.ipynb #bb27339b
 def profile_steps(step_fn,  # called as step_fn(i) for i in range(steps)
@@ -72,7 +77,7 @@ def profile_steps(step_fn,  # called as step_fn(i) for i in range(steps)
         for i in range(steps): step_fn(i)
         sync()
         wall_ms = 1000 * (time.perf_counter() - t0)
-    return summarize_profile(prof.key_averages(), steps, wall_ms, cuda, top)
+    return summarize_profile(prof.events(), steps, wall_ms, cuda, top)
 
 # %% ../nbs/96_profiling.ipynb #200ee318
 def format_profile(p: dict) -> str:
@@ -81,9 +86,10 @@ def format_profile(p: dict) -> str:
     head = (f"profile: {p['steps']} steps, {unit}: wall {p['wall_ms_per_step']:.1f} ms/step, "
             f"busy {p['busy_ms_per_step']:.1f} ms/step")
     if p["idle_ms_per_step"] is not None: head += f", device idle {p['idle_ms_per_step']:.1f} ms/step"
-    if p["optimizer_ms_per_step"] is not None: head += f", optimizer {p['optimizer_ms_per_step']:.1f} ms/step"
+    if p["optimizer_ms_per_step"] is not None: head += f", optimizer (device span) {p['optimizer_ms_per_step']:.1f} ms/step"
     busy = p["busy_ms_per_step"] or 1.0
     lines = [head] + [f"  {c:28s} {ms:9.2f} ms  {ms / busy:6.1%}" for c, ms in p["categories"].items()]
+    lines += [f"  range {r}: {ms:.2f} ms/step" for r, ms in p.get("ranges", {}).items()]
     lines.append(f"  top {len(p['top'])} of {p['kernels']}:    ms/step  calls/step  name")
     lines += [f"  {r['category'][:20]:20s} {r['ms_per_step']:9.2f} {r['calls_per_step']:11.1f}  {r['name'][:110]}" for r in p["top"]]
     return "\n".join(lines)

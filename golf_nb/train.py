@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch.profiler import record_function
-from .config import RunConfig, derive, validate, config_to_json
+from .config import RunConfig, ConfigError, derive, validate, config_to_json, parse_inductor_config
 from .dist import DistState, init_distributed, close_distributed, all_reduce_, barrier
 from .data import DistributedTokenLoader, load_validation_tokens, train_pattern, val_pattern
 from .tokenizer import build_luts
@@ -25,8 +25,8 @@ from .quant import pack_artifact, load_artifact, write_bytes_atomic, size_accoun
 # %% auto #0
 __all__ = ['lr_multiplier', 'RunLog', 'package_sources', 'code_fingerprint', 'environment_report', 'resolve_data', 'new_run_id',
            'load_tokenizer', 'load_eval_data', 'autocast', 'train_step', 'warmup_and_restore', 'NonFiniteLoss',
-           'prepare_model', 'setup_run', 'sync_device', 'run_training', 'final_evaluation', 'write_json_atomic',
-           'finish_run', 'pause_summary', 'train', 'run_and_report']
+           'apply_inductor_config', 'prepare_model', 'setup_run', 'sync_device', 'run_training', 'final_evaluation',
+           'write_json_atomic', 'finish_run', 'pause_summary', 'train', 'run_and_report']
 
 # %% ../nbs/70_train.ipynb #cdcd8014
 def lr_multiplier(step: int, elapsed_ms: float, cfg: RunConfig) -> float:
@@ -155,6 +155,18 @@ class NonFiniteLoss(RuntimeError):
     "The training loss became NaN or infinite."
 
 # %% ../nbs/70_train.ipynb #e98d3c11
+def apply_inductor_config(spec: str) -> dict:
+    "Set the `inductor_config` settings `spec` ('name=value,...') in `torch._inductor.config`; returns them."
+    settings = parse_inductor_config(spec)
+    if not settings: return settings
+    import torch._inductor.config as ic
+    known = ic.get_config_copy()
+    for name in settings:
+        if name not in known: raise ConfigError(f"inductor_config: torch {torch.__version__} has no Inductor setting {name!r}")
+    for name, value in settings.items(): setattr(ic, name, value)  # dotted names reach the sub-configs
+    return settings
+
+# %% ../nbs/70_train.ipynb #981c801e
 def prepare_model(cfg: RunConfig, state: DistState, model_fn=build_model):
     "`(model, base_model, optimizers)`: the model to call (compiled, DDP), the module that owns the weights, its optimizers."
     base_model = cast_for_device(model_fn(cfg).to(state.device), state.device)
@@ -162,6 +174,7 @@ def prepare_model(cfg: RunConfig, state: DistState, model_fn=build_model):
     if state.device.type == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = True; torch.backends.cudnn.allow_tf32 = True
         if cfg.torch_compile:
+            apply_inductor_config(cfg.inductor_config)
             model = torch.compile(base_model, dynamic=False, fullgraph=True,
                                   mode=None if cfg.compile_mode == "default" else cfg.compile_mode)
     if state.distributed:
