@@ -2,6 +2,8 @@
 # On ONE GPU: golf_bench's p180 proxy (train 180 s, quantize, score), then the seed's evaluation against golf_nb's on
 # the artifact it made (benchmarks/eval_vs_seed.py), back to back.
 # usage: benchmarks/proxy_and_eval.sh GPU OUTDIR SEED EVAL_BATCHES "golf_nb knobs..."
+#   EVAL_BATCHES: golf_nb's windows per batch, comma-separated, or '-' for no evaluation comparison;
+#   EVAL_ARGS (environment): more options for eval_vs_seed.py, e.g. --unprimed.
 set -uo pipefail
 gpu=$1; out=$2; seed=$3; batches=$4; knobs=$5
 ROOT=$PWD; DATA=$ROOT/.gpu/p180; TOK=$ROOT/.gpu/data/tokenizers/fineweb_1024_bpe.model
@@ -16,7 +18,9 @@ CUDA_VISIBLE_DEVICES=$gpu timeout ${PROXY_TIMEOUT:-420} "${GOLF_BENCH[@]}" \
 echo "gpu$gpu p180 seed $seed exit $? in $(( $(date +%s) - t0 )) s: $(grep '^bench:' "$out/p180_golf_nb_$seed.out")"
 cp "$run/log.txt" "$out/p180_golf_nb_$seed.log" 2>/dev/null
 [ -f "$run/final_model.ptz" ] || exit 1
+[ "$batches" = "-" ] && exit 0   # no evaluation comparison asked for
 t0=$(date +%s)
-CUDA_VISIBLE_DEVICES=$gpu timeout ${EVAL_TIMEOUT:-240} python3 benchmarks/eval_vs_seed.py "$run" \
+# shellcheck disable=SC2086
+CUDA_VISIBLE_DEVICES=$gpu timeout ${EVAL_TIMEOUT:-240} python3 benchmarks/eval_vs_seed.py "$run" ${EVAL_ARGS:-} \
   --seed_script .seed/train_gpt.py --batch_seqs "$batches" --out "$out/eval_vs_seed_$seed.json" > "$out/eval_vs_seed_$seed.log" 2>&1
 echo "gpu$gpu eval_vs_seed exit $? in $(( $(date +%s) - t0 )) s: $(tail -1 "$out/eval_vs_seed_$seed.log")"

@@ -30,8 +30,10 @@ def kernel_category(name: str) -> str:
 # %% ../nbs/96_profiling.ipynb #aa2376ec
 def _is_range(e, cpu_names: set) -> bool:
     "Whether profiler event `e` is a named range (user annotation) rather than an operator or kernel."
-    return bool(getattr(e, "is_user_annotation", False)) or "annotation" in str(getattr(e, "activity_type", "")) \
-        or (e.device_type != torch.autograd.DeviceType.CPU and e.name in cpu_names)
+    if getattr(e, "is_user_annotation", False) or "annotation" in str(getattr(e, "activity_type", "")).lower(): return True
+    # a device event named like a host event is a range's device span, unless it is a kernel: Inductor's launcher
+    # records a host event under each Triton kernel's name
+    return e.device_type != torch.autograd.DeviceType.CPU and e.name in cpu_names and kernel_category(e.name) == "other"
 
 def summarize_profile(events,  # `prof.events()` of a profiled region
                       steps: int, wall_ms: float,  # the region held `steps` steps and took `wall_ms` in all
