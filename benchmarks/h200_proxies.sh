@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# One command on a 2- or 4-GPU H200 machine: the p180 proxy with golf_nb's fastest knob set that keeps the maths, for
+# One command on a 2- or 4-GPU H200 machine: the p180 proxy with golf_nb's default (fastest) knobs, or KNOBS, for
 # two seeds at once (GPUs 0 and 1; the first also runs the seed's evaluation against golf_nb's on its artifact, with
 # the seed's fresh eager rotary tables scored too), and a kernel profile of the record-batch step with the same
 # knobs (on GPU 2, or after the second proxy on a 2-GPU machine). Results in .gpu/proxies, packed into
 # $OUT/proxies.tar.gz.
 set -uo pipefail
 source benchmarks/lanes_start.sh proxies
-KNOBS=${KNOBS:-"--attn_backend cudnn --gqa_native 1 --muon_batched 1 --inductor_config triton.mix_order_reduction=False"}
+KNOBS=${KNOBS:-"--grad_accum_steps 0"}   # golf_nb's defaults, its fastest knobs
 deadline=$(( ${BUDGET:-480} - ($(date +%s) - T_START) ))
 echo "lanes get $deadline s"
 EVAL_ARGS=--unprimed EVAL_TIMEOUT=200 timeout $deadline bash benchmarks/proxy_and_eval.sh 0 "$RES" 1337 128 \

@@ -3,10 +3,9 @@
 # may run there, then golf_eval on its artifact as a separate step. The data is the p180 shard (the shared training
 # text: the full FineWeb training set is not reachable here) and the official validation prefix.
 # usage: TRAIN_SECONDS=400 [NPROC=4] bash benchmarks/record_x4.sh [extra golf_train options]
-# Speed knobs: .gpu/speed_eval/best_knobs.txt if an earlier benchmarks/h200x4_speed_eval.sh left it, else batched
-# Newton-Schulz with the seed's attention; options given to this script come last and win. The 2026-11-28 run
-# (benchmarks/record_x4.json) passed --attn_backend cudnn --gqa_native 1, before that kernel was found not to compute
-# what repeated K/V heads compute (golf_nb.model.attention_caveat).
+# Speed knobs: golf_nb's defaults (its fastest measured, each keeping the maths); options given to this script come
+# last and win. The 2026-11-28 run (benchmarks/record_x4.json) passed --attn_backend cudnn --gqa_native 1
+# --val_loss_every 0 --eval_compile 0 --eval_batch_seqs 64; muon_batched and inductor_config were then off by default.
 # Copies the run's files to $OUT: final_model.ptz, config.json, summary.json, log.txt, eval.json, and the console logs.
 set -uo pipefail
 ROOT=$PWD; OUT=${OUT:-$ROOT/out}; RUN=$ROOT/.gpu/record_x4
@@ -14,7 +13,7 @@ DATA=$ROOT/.gpu/p180; TOK=$ROOT/.gpu/data/tokenizers/fineweb_1024_bpe.model
 export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
 mkdir -p "$OUT"; rm -rf "$RUN"
 bash benchmarks/p180_data.sh
-KNOBS=$(cat .gpu/speed_eval/best_knobs.txt 2>/dev/null || echo "--attn_backend flash --gqa_native 0 --muon_batched 1")
+KNOBS=${KNOBS:-}
 echo "knobs: $KNOBS; training for ${TRAIN_SECONDS:-400} s"
 t0=$(date +%s)
 # shellcheck disable=SC2086

@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from .config import ConfigError, config_parser, resolve_config, config_to_json, config_from_json, parse_value
 from .dist import init_distributed, close_distributed
-from .model import build_model, cast_for_device, count_params, attention_caveat
+from .model import build_model, cast_for_device, count_params
 from .quant import load_artifact
 from .train import run_and_report, resolve_data, load_eval_data, final_evaluation, write_json_atomic
 
@@ -60,7 +60,6 @@ def load_saved_run(path, overrides: dict | None = None, state=None) -> tuple:
     state = state or init_distributed()
     cfg = resolve_data(cfg, state)
     model = build_model(cfg, init=False)   # every weight comes from the artifact
-    if (caveat := attention_caveat(cfg)) and state.is_main: print(caveat, file=sys.stderr)
     template = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     try: sd = load_artifact(art, template)
     except Exception as e: raise ValueError(f"{art}: cannot read the artifact ({e})") from e

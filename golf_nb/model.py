@@ -15,8 +15,8 @@ except ImportError: SDPBackend = sdpa_kernel = None  # torch < 2.3: the backend 
 
 # %% auto #0
 __all__ = ['SDPA_HAS_GQA', 'rms_norm', 'RMSNorm', 'CastedLinear', 'Rotary', 'apply_rotary', 'sdpa_backend', 'causal_attention',
-           'attention_caveat', 'CausalSelfAttention', 'MLP', 'SmearGate', 'bigram_hash', 'BigramHash', 'Block', 'GPT',
-           'build_model', 'count_params', 'to_mixed_precision', 'cast_for_device']
+           'CausalSelfAttention', 'MLP', 'SmearGate', 'bigram_hash', 'BigramHash', 'Block', 'GPT', 'build_model',
+           'count_params', 'to_mixed_precision', 'cast_for_device']
 
 # %% ../nbs/30_model.ipynb #909a0f32
 def rms_norm(x: torch.Tensor) -> torch.Tensor:
@@ -79,16 +79,6 @@ def causal_attention(q, k, v, gqa_native: bool = False, backend: str = "auto") -
     elif rep > 1: k, v = k.repeat_interleave(rep, dim=1), v.repeat_interleave(rep, dim=1)
     with sdpa_backend(backend, q.device):
         return F.scaled_dot_product_attention(q, k, v, is_causal=True, **kw)
-
-# %% ../nbs/30_model.ipynb #96412e2e
-def attention_caveat(cfg: RunConfig) -> str | None:
-    "A warning if `cfg`'s attention kernel is not known to compute what repeated K/V heads compute, else None."
-    if cfg.attn_backend == "cudnn" and cfg.gqa_native and cfg.num_kv_heads != cfg.num_heads:
-        return ("warning: attn_backend=cudnn with gqa_native=1 computed a different function than repeated K/V heads "
-                "on an H200 (torch 2.11): a model trained with it scored 1.4504 with this kernel and 1.7292 with the "
-                "seed's attention. Its weights score right only with this kernel; use gqa_native=0 or attn_backend=flash "
-                "for an artifact that others will evaluate.")
-    return None
 
 # %% ../nbs/30_model.ipynb #42031ded
 class CausalSelfAttention(nn.Module):

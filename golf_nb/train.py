@@ -15,7 +15,7 @@ from .dist import DistState, init_distributed, close_distributed, all_reduce_, b
 from .data import DistributedTokenLoader, load_validation_tokens, train_pattern, val_pattern
 from .tokenizer import build_luts
 from .corpus import ensure_embedded_data
-from .model import build_model, cast_for_device, count_params, attention_caveat
+from .model import build_model, cast_for_device, count_params
 from .muon import build_optimizers, set_lr_scale, set_muon_momentum, zeropower_via_newtonschulz5
 from .averaging import SWA, EMA
 from .evaluate import eval_val, eval_val_sliding
@@ -23,10 +23,11 @@ from .checkpoint import CHECKPOINT_FILE, should_stop_invocation, gather_optimize
 from .quant import pack_artifact, load_artifact, write_bytes_atomic, size_account
 
 # %% auto #0
-__all__ = ['lr_multiplier', 'RunLog', 'package_sources', 'code_fingerprint', 'environment_report', 'resolve_data', 'new_run_id',
-           'load_tokenizer', 'load_eval_data', 'autocast', 'train_step', 'warmup_and_restore', 'NonFiniteLoss',
-           'apply_inductor_config', 'prepare_model', 'setup_run', 'sync_device', 'run_training', 'final_evaluation',
-           'write_json_atomic', 'finish_run', 'pause_summary', 'train', 'run_and_report']
+__all__ = ['AUTO_INDUCTOR_CONFIG', 'lr_multiplier', 'RunLog', 'package_sources', 'code_fingerprint', 'environment_report',
+           'resolve_data', 'new_run_id', 'load_tokenizer', 'load_eval_data', 'autocast', 'train_step',
+           'warmup_and_restore', 'NonFiniteLoss', 'apply_inductor_config', 'prepare_model', 'setup_run', 'sync_device',
+           'run_training', 'final_evaluation', 'write_json_atomic', 'finish_run', 'pause_summary', 'train',
+           'run_and_report']
 
 # %% ../nbs/70_train.ipynb #cdcd8014
 def lr_multiplier(step: int, elapsed_ms: float, cfg: RunConfig) -> float:
@@ -155,12 +156,14 @@ class NonFiniteLoss(RuntimeError):
     "The training loss became NaN or infinite."
 
 # %% ../nbs/70_train.ipynb #e98d3c11
+AUTO_INDUCTOR_CONFIG = {"triton.mix_order_reduction": False}  # what inductor_config='auto' sets, where torch has it
+
 def apply_inductor_config(spec: str) -> dict:
-    "Set the `inductor_config` settings `spec` ('name=value,...') in `torch._inductor.config`; returns them."
-    settings = parse_inductor_config(spec)
-    if not settings: return settings
+    "Set the `inductor_config` settings `spec` ('name=value,...' or 'auto') in `torch._inductor.config`; returns them."
     import torch._inductor.config as ic
     known = ic.get_config_copy()
+    if spec.strip() == "auto": settings = {k: v for k, v in AUTO_INDUCTOR_CONFIG.items() if k in known}
+    else: settings = parse_inductor_config(spec)
     for name in settings:
         if name not in known: raise ConfigError(f"inductor_config: torch {torch.__version__} has no Inductor setting {name!r}")
     for name, value in settings.items(): setattr(ic, name, value)  # dotted names reach the sub-configs
@@ -216,7 +219,6 @@ def setup_run(cfg: RunConfig, state: DistState, model_fn=build_model):
     log(f"code_sha256:{code_hash} code_bytes:{code_bytes}")
     log(environment_report(), console=False)
     log(f"model_params:{n_params} world_size:{state.world_size} grad_accum_steps:{d.grad_accum_steps}")
-    if caveat := attention_caveat(cfg): log(caveat)
     log(f"train_batch_tokens:{cfg.train_batch_tokens} train_seq_len:{cfg.train_seq_len} iterations:{cfg.iterations} "
         f"warmup_steps:{cfg.warmup_steps} max_wallclock_seconds:{cfg.max_wallclock_seconds:.3f} seed:{cfg.seed}")
     log(f"val_tokens:{val_tokens.numel() - 1} train_shards:{len(glob.glob(train_pattern(cfg.data_path)))}")
