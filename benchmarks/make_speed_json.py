@@ -74,11 +74,13 @@ def summarise(dirs: list, command: str = "") -> dict:
     any_speed = max(vs, key=lambda v: v["speedup_vs_seed"] or 0) if vs else None
     bpbs = [p["proxy_val_bpb"] for p in proxies.values() if p.get("proxy_val_bpb") is not None]
     ev = max(evals.values(), key=lambda e: e["eval_speedup_vs_seed"]) if evals else None
-    machine = next((d / "machine.txt").read_text().strip().splitlines() for d in dirs if (d / "machine.txt").exists())
+    def machine_of(d: Path) -> str:   # "4 x NVIDIA H200" from the lane folder's nvidia-smi -L lines
+        gpus = [l for l in (d / "machine.txt").read_text().splitlines() if l.startswith("GPU ")]
+        return f"{len(gpus)} x {gpus[0].split(': ', 1)[1].split(' (')[0]}"
+    machines = [f"{d.name}: {machine_of(d)}" for d in dirs if (d / "machine.txt").exists()]
     return dict(
         kind="h200_speed_eval", date=next((p["date"] for p in proxies.values()), None), command=command,
-        machine=(f"{sum(l.startswith('GPU ') for l in machine)} x {machine[0].split(': ', 1)[1].split(' (')[0]} "
-                 "(one machine, each lane on its own GPU)") if machine else None,
+        machine="; ".join(machines) + " (each folder one machine, each lane on its own GPU)" if machines else None,
         proxy_val_bpb=sum(bpbs) / len(bpbs) if bpbs else None,
         speedup_vs_seed=best and best["speedup_vs_seed"], eval_speedup_vs_seed=ev and ev["eval_speedup_vs_seed"],
         fastest_variant_any=any_speed and dict(speedup_vs_seed=any_speed["speedup_vs_seed"], knobs=any_speed["knobs"]),
