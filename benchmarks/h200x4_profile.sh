@@ -3,9 +3,8 @@
 #   GPU 0, 1: benchmarks/speed_vs_seed.sh, the seed's script then golf_nb's knob sets (LANE0, LANE1), record batch;
 #   GPU 2:    benchmarks/profile_lane.sh, the SDPA backends against an fp32 reference, then kernel profiles of a step
 #             for each knob set in PROFILE, with the source of the slowest Inductor kernels;
-#   GPU 3:    with EVAL_RUN (a golf_nb run directory, carried): the seed's evaluation against golf_nb's on its
-#             artifact (benchmarks/eval_vs_seed.py --unprimed), then speed_vs_seed.sh with LANE3's knob sets;
-#             without: benchmarks/proxy_and_eval.sh, a short p180 proxy (PROXY_SECONDS) and the same comparison.
+#   GPU 3:    benchmarks/proxy_and_eval.sh, a short p180 proxy (PROXY_SECONDS of training), then the seed's
+#             evaluation against golf_nb's on its artifact (benchmarks/eval_vs_seed.py).
 # Knob sets are separated by '|'. Results in .gpu/profile, packed into $OUT/profile.tar.gz.
 set -uo pipefail
 source benchmarks/lanes_start.sh profile
@@ -15,21 +14,13 @@ SEEDK="--attn_backend flash --gqa_native 0 --muon_batched 0 --inductor_config no
 IFS='|' read -ra V0 <<< "${LANE0:-$SEEDK|--grad_accum_steps 0}"
 IFS='|' read -ra V1 <<< "${LANE1:---grad_accum_steps 4|--inductor_config none}"
 IFS='|' read -ra VP <<< "${PROFILE:-$SEEDK|--grad_accum_steps 0}"
-IFS='|' read -ra V3 <<< "${LANE3:---grad_accum_steps 0}"
 PROXY=${PROXY:-"--eval_batch_seqs 128 --max_wallclock_seconds ${PROXY_SECONDS:-100}"}
 deadline=$(( ${BUDGET:-575} - ($(date +%s) - T_START) ))
 echo "lanes get $deadline s"
 timeout $deadline bash benchmarks/speed_vs_seed.sh 0 "$RES" ${STEPS:-40} "${V0[@]}" > "$RES/lane0.txt" 2>&1 &
 timeout $deadline bash benchmarks/speed_vs_seed.sh 1 "$RES" ${STEPS:-40} "${V1[@]}" > "$RES/lane1.txt" 2>&1 &
 timeout $deadline bash benchmarks/profile_lane.sh 2 "$RES" "${VP[@]}" > "$RES/lane2.txt" 2>&1 &
-if [ -n "${EVAL_RUN:-}" ]; then
-  timeout $deadline bash -c "CUDA_VISIBLE_DEVICES=3 python3 benchmarks/eval_vs_seed.py '$EVAL_RUN' --unprimed \
-    --batch_seqs 128 --out '$RES/eval_vs_seed_run.json' > '$RES/eval_vs_seed_run.log' 2>&1; \
-    echo \"gpu3 eval_vs_seed exit \$?: \$(tail -1 '$RES/eval_vs_seed_run.log')\"; \
-    bash benchmarks/speed_vs_seed.sh 3 '$RES' ${STEPS:-40} ${V3[*]@Q}" > "$RES/lane3.txt" 2>&1 &
-else
-  timeout $deadline bash benchmarks/proxy_and_eval.sh 3 "$RES" 1337 128,32 "$PROXY" > "$RES/lane3.txt" 2>&1 &
-fi
+timeout $deadline bash benchmarks/proxy_and_eval.sh 3 "$RES" 1337 128,32 "$PROXY" > "$RES/lane3.txt" 2>&1 &
 wait
 cat "$RES"/lane*.txt
 tar -czf "$OUT/profile.tar.gz" -C "$ROOT/.gpu" profile

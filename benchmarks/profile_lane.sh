@@ -5,8 +5,7 @@
 # usage: benchmarks/profile_lane.sh GPU OUTDIR "knobs..." ["knobs..." ...]
 set -uo pipefail
 gpu=$1; out=$2; shift 2
-ROOT=$PWD; DATA=$ROOT/.gpu/p180; TOK=$ROOT/.gpu/data/tokenizers/fineweb_1024_bpe.model
-export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
+ROOT=$PWD; export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
 source benchmarks/runners.sh
 mkdir -p "$out"
 t0=$(date +%s)
@@ -18,10 +17,8 @@ for knobs in "$@"; do
   t0=$(date +%s)
   cache=$ROOT/.gpu/inductor_gpu${gpu}_v$i; rm -rf "$cache"
   # shellcheck disable=SC2086
-  TORCHINDUCTOR_CACHE_DIR=$cache CUDA_VISIBLE_DEVICES=$gpu timeout ${VARIANT_TIMEOUT:-300} "${GOLF_BENCH[@]}" \
-    --preset seed465 --record_batch --real_data --steps 5 --profile 3 --warmup_steps 5 --seed 1337 --data_path "$DATA" \
-    --tokenizer_path "$TOK" --max_wallclock_seconds 0 --warmdown_iters 0 $knobs \
-    --out "$out/profile_gpu${gpu}_v$i.json" > "$out/profile_gpu${gpu}_v$i.log" 2>&1
+  TORCHINDUCTOR_CACHE_DIR=$cache CUDA_VISIBLE_DEVICES=$gpu timeout ${VARIANT_TIMEOUT:-300} "${RECORD_BENCH[@]}" \
+    --steps 5 --profile 3 --warmup_steps 5 $knobs --out "$out/profile_gpu${gpu}_v$i.json" > "$out/profile_gpu${gpu}_v$i.log" 2>&1
   echo "gpu$gpu profile [$knobs] exit $? in $(( $(date +%s) - t0 )) s"; grep -A40 '^profile:' "$out/profile_gpu${gpu}_v$i.log"
   # the source of the slowest Inductor kernels, from the compile cache
   python3 - "$out/profile_gpu${gpu}_v$i.json" "$cache" "$out/kernels_gpu${gpu}_v$i" <<'PY' || true

@@ -6,8 +6,7 @@
 #   EVAL_ARGS (environment): more options for eval_vs_seed.py, e.g. --unprimed.
 set -uo pipefail
 gpu=$1; out=$2; seed=$3; batches=$4; knobs=$5
-ROOT=$PWD; DATA=$ROOT/.gpu/p180; TOK=$ROOT/.gpu/data/tokenizers/fineweb_1024_bpe.model
-export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
+ROOT=$PWD; export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
 source benchmarks/runners.sh
 mkdir -p "$out"; run=$ROOT/.gpu/p180_run_$seed; rm -rf "$run"
 t0=$(date +%s)

@@ -1,10 +1,16 @@
-# Sourced by the GPU scripts (needs ROOT, DATA and TOK set). Two ways to run one measurement:
+# Sourced by the GPU scripts: sets DATA (the p180 shard) and TOK (the sp1024 tokenizer) under ROOT (default: here).
+# Ways to run one measurement:
 #   seed_steps LOG RUN_ID STEPS LAUNCHER...  the seed's train_gpt.py at the record's batch on the p180 data, constant
 #       LR, every step logged, run from .gpu/RUN_ID by LAUNCHER (`python3`, `torchrun ...`) and stopped once step
 #       STEPS is logged (it would evaluate and quantize next). Environment given to the call (CUDA_VISIBLE_DEVICES)
 #       reaches the script.
 #   "${GOLF_BENCH[@]}" ARGS...                golf_bench without its console script (not installed on the GPU machines).
+#   "${RECORD_BENCH[@]}" ARGS...              golf_bench timing seed465 at the record's batch on the p180 data, as
+#       seed_steps runs the seed's script: seed 1337, constant LR, no wall-clock cap (ARGS add --steps, knobs, --out).
+ROOT=${ROOT:-$PWD}; DATA=$ROOT/.gpu/p180; TOK=$ROOT/.gpu/data/tokenizers/fineweb_1024_bpe.model
 GOLF_BENCH=(python3 -c "import sys; from golf_nb.bench import bench_main; sys.exit(bench_main(sys.argv[1:]))")
+RECORD_BENCH=("${GOLF_BENCH[@]}" --preset seed465 --record_batch --real_data --seed 1337 --data_path "$DATA"
+              --tokenizer_path "$TOK" --max_wallclock_seconds 0 --warmdown_iters 0)
 
 seed_steps() {
   local log=$1 rid=$2 steps=$3 pid; shift 3

@@ -7,16 +7,15 @@
 set -uo pipefail
 source benchmarks/lanes_start.sh scaling
 source benchmarks/runners.sh
-STEPS=${STEPS:-30}; TOK=$ROOT/.gpu/data/tokenizers/fineweb_1024_bpe.model; DATA=$ROOT/.gpu/p180
+STEPS=${STEPS:-30}
 for n in ${GPUS:-1 2 4}; do
   log=$RES/seed_script_n$n.log; t0=$(date +%s)
   seed_steps "$log" scaling_seed$n "$STEPS" torchrun --standalone --nproc_per_node=$n
   echo "n=$n seed script $(( $(date +%s) - t0 )) s: $(grep "^step:$STEPS/$STEPS train_loss" "$log")"
   t0=$(date +%s)
   # shellcheck disable=SC2086
-  timeout ${RUN_TIMEOUT:-300} torchrun --standalone --nproc_per_node=$n --no-python "${GOLF_BENCH[@]}" \
-    --preset seed465 --record_batch --real_data --steps "$STEPS" --warmup_steps 10 --seed 1337 --data_path "$DATA" --tokenizer_path "$TOK" \
-    --max_wallclock_seconds 0 --warmdown_iters 0 ${KNOBS:-} --out "$RES/golf_n$n.json" > "$RES/golf_n$n.log" 2>&1
+  timeout ${RUN_TIMEOUT:-300} torchrun --standalone --nproc_per_node=$n --no-python "${RECORD_BENCH[@]}" \
+    --steps "$STEPS" --warmup_steps 10 ${KNOBS:-} --out "$RES/golf_n$n.json" > "$RES/golf_n$n.log" 2>&1
   echo "n=$n golf_nb exit $? in $(( $(date +%s) - t0 )) s: $(grep '^bench:' "$RES/golf_n$n.log")"
 done
 tar -czf "$OUT/scaling.tar.gz" -C "$ROOT/.gpu" scaling

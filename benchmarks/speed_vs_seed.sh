@@ -8,8 +8,7 @@
 # Needs .gpu/p180 (benchmarks/p180_data.sh), .gpu/data/tokenizers, .seed/train_gpt.py (never committed).
 set -uo pipefail
 gpu=$1; out=$2; steps=$3; shift 3
-ROOT=$PWD; DATA=$ROOT/.gpu/p180; TOK=$ROOT/.gpu/data/tokenizers/fineweb_1024_bpe.model
-export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
+ROOT=$PWD; export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
 source benchmarks/runners.sh
 mkdir -p "$out"
 log=$out/seed_script_gpu$gpu.log
@@ -22,9 +21,7 @@ i=0
 for knobs in "$@"; do
   t0=$(date +%s)
   # shellcheck disable=SC2086
-  CUDA_VISIBLE_DEVICES=$gpu timeout ${VARIANT_TIMEOUT:-300} "${GOLF_BENCH[@]}" \
-    --preset seed465 --record_batch --real_data --steps "$steps" --warmup_steps 10 --seed 1337 --data_path "$DATA" \
-    --tokenizer_path "$TOK" --max_wallclock_seconds 0 --warmdown_iters 0 $knobs \
+  CUDA_VISIBLE_DEVICES=$gpu timeout ${VARIANT_TIMEOUT:-300} "${RECORD_BENCH[@]}" --steps "$steps" --warmup_steps 10 $knobs \
     --out "$out/golf_gpu${gpu}_v$i.json" > "$out/golf_gpu${gpu}_v$i.log" 2>&1
   echo "gpu$gpu golf_nb [$knobs] exit $? in $(( $(date +%s) - t0 )) s: $(grep '^bench:' "$out/golf_gpu${gpu}_v$i.log")"
   i=$((i + 1))
