@@ -13,8 +13,11 @@ from .dist import DistState, init_distributed, close_distributed
 from .model import GPT
 from .data import DistributedTokenLoader, train_pattern
 from .profiling import profile_steps, format_profile
-from .train import (train, train_step, prepare_model, sync_device, write_json_atomic, warmup_and_restore,
-                           lr_multiplier, resolve_data)
+from .files import write_json_atomic
+from .schedule import lr_multiplier
+from .step import train_step, prepare_model, sync_device, warmup_and_restore
+from .train import train
+from .launch import resolve_data
 
 # %% auto #0
 __all__ = ['H200_BF16_TFLOPS', 'RECORD_BATCH', 'SEED_P180_README', 'SEED_P180_README_MEAN', 'P180_TARGET', 'parse_train_log',
@@ -32,7 +35,7 @@ _LOG_RES = dict(
     swa_start=re.compile(r"^swa:start step:(\d+)", re.M),
     model=re.compile(r"^Serialized model (\S+): (\d+) bytes", re.M),  # int6+zstd / quant+zstd, not the raw size
     code=re.compile(r"^Code size: (\d+) bytes|^Total submission size: \d+ bytes \(code (\d+)", re.M),
-    final=re.compile(r"^final_int8_zlib_roundtrip val_loss:(\S+) val_bpb:(\S+)(?: eval_time:([\d.]+)ms)?", re.M),
+    final=re.compile(r"^final_(?:int8_zlib_roundtrip|roundtrip format:\S+) val_loss:(\S+) val_bpb:(\S+)(?: eval_time:([\d.]+)ms)?", re.M),
     exact=re.compile(r"^final_int8_zlib_roundtrip_exact val_loss:(\S+) val_bpb:(\S+)", re.M),
     params=re.compile(r"^model_params:(\d+)", re.M),
     seed=re.compile(r"(?:^|[ \t])seed:(\d+)[ \t]*$", re.M),
@@ -171,7 +174,7 @@ def measure_throughput(cfg: RunConfig, steps: int = 20,  # timed optimizer steps
 def run_proxy(cfg: RunConfig, state: DistState | None = None, peak_tflops: float = H200_BF16_TFLOPS) -> dict:
     "Train and score `cfg` (`golf_nb.train.train`); the benchmark's numbers from its summary and log."
     state = state or init_distributed()
-    s = train(cfg, state)
+    s = train(resolve_data(cfg, state), state)
     run_dir = Path(cfg.run_dir or Path("runs") / s["run_id"])
     log = parse_train_log(run_dir / "log.txt") if state.is_main else {}
     tok_s = s["steps"] * cfg.train_batch_tokens / max(s["train_time_ms"] / 1000.0, 1e-9)

@@ -13,7 +13,7 @@ from .config import RunConfig, ConfigError
 from .dist import DistState
 from .data import DistributedTokenLoader, load_shard
 from .evaluate import EvalResult
-from .quant import write_bytes_atomic
+from .files import write_atomic
 
 # %% auto #0
 __all__ = ['CHECKPOINT_FILE', 'INVOCATION_FIELDS', 'should_stop_invocation', 'recipe_differences', 'loader_position',
@@ -22,7 +22,7 @@ __all__ = ['CHECKPOINT_FILE', 'INVOCATION_FIELDS', 'should_stop_invocation', 're
 
 # %% ../nbs/68_checkpoint.ipynb #a205362d
 CHECKPOINT_FILE = "checkpoint.pt"
-INVOCATION_FIELDS = ("resume", "stop_after_seconds", "run_dir", "run_id")  # may change between a run's invocations
+INVOCATION_FIELDS = ("resume", "overwrite", "stop_after_seconds", "run_dir", "run_id")  # may change between a run's invocations
 
 def should_stop_invocation(elapsed_s: float,  # wall-clock seconds since this invocation's loop started
                            cfg: RunConfig) -> bool:
@@ -95,7 +95,7 @@ def save_checkpoint(path, cfg: RunConfig, base_model,
               ema=None if ema is None else dict(shadow=ema.shadow and cpu_state(ema.shadow), count=ema.count),
               rng=rng_states())
     buf = io.BytesIO(); torch.save(ck, buf)
-    write_bytes_atomic(path, buf.getvalue())
+    write_atomic(path, buf.getvalue())
 
 def load_checkpoint(path, cfg: RunConfig, world_size: int = 1) -> dict:
     "Read the checkpoint at `path` onto the CPU, refusing one that a different recipe or world size wrote."

@@ -4,14 +4,14 @@
 
 # %% ../nbs/00_config.ipynb #89e3ca90
 from __future__ import annotations
-import argparse, ast, json, os, re
+import argparse, ast, json, math, os, re
 from dataclasses import dataclass, fields, asdict, replace
 from typing import Any, Mapping, Sequence
 
 # %% auto #0
-__all__ = ['PRESETS', 'ConfigError', 'RunConfig', 'env_name', 'parse_value', 'env_overrides', 'preset', 'Derived',
-           'grad_accum_for', 'derive', 'parse_inductor_config', 'validate', 'config_parser', 'resolve_config',
-           'config_to_json', 'config_from_json']
+__all__ = ['EVAL_MODES', 'EVAL_PREFIXES', 'RUNTIME_FIELDS', 'PRESETS', 'DEFAULT_PRESET', 'ConfigError', 'RunConfig',
+           'eval_fields', 'env_name', 'parse_value', 'env_overrides', 'preset', 'Derived', 'grad_accum_for', 'derive',
+           'parse_inductor_config', 'validate', 'config_parser', 'resolve_config', 'config_to_json', 'config_from_json']
 
 # %% ../nbs/00_config.ipynb #0b747c25
 class ConfigError(ValueError):
@@ -66,6 +66,7 @@ class RunConfig:
     # --- evaluation
     eval_stride: int = 64  # sliding-window stride for the final score (0 or >= seq: plain windows)
     eval_batch_seqs: int = 32  # windows per sliding-evaluation batch
+    eval_mode: str = "sliding"  # the final score's evaluator: plain or sliding (golf_nb.evaluate.EVALUATORS)
     # --- BigramHash
     bigram_vocab_size: int = 4096  # bigram hash buckets (0: no bigram embedding)
     bigram_dim: int = 128  # bigram embedding width, projected to model_dim
@@ -88,6 +89,7 @@ class RunConfig:
     run_dir: str = ""  # where the run writes its files (empty: runs/<run_id>)
     code_bytes: int = 0  # bytes of counted code (0: measure the package's own source)
     resume: bool = False  # continue the run in run_dir from its checkpoint.pt
+    overwrite: bool = False  # replace the files of an earlier run in run_dir (else a used run_dir is refused)
     stop_after_seconds: float = 0.0  # wall-clock seconds this invocation trains, then checkpoints and exits unfinished (0: off)
     # --- speed knobs: none changes the maths; the defaults are the fastest measured (the seed's: flash, 0, 0, '')
     attn_backend: str = "cudnn"  # SDPA backend on CUDA: flash, cudnn, efficient, math or auto
@@ -97,6 +99,16 @@ class RunConfig:
     compile_mode: str = "default"  # torch.compile mode of the model: default or max-autotune-no-cudagraphs
     eval_scoring: str = "once"  # sliding windows: 'once' scores every target once; 'seed' repeats the seed's tail quirk
     eval_compile: bool = True  # compile the sliding evaluation's forward on CUDA (with torch_compile)
+
+# %% ../nbs/00_config.ipynb #0d96e84c
+EVAL_MODES = ("plain", "sliding")  # the evaluators of golf_nb.evaluate, by eval_mode
+EVAL_PREFIXES = ("eval_", "val_", "ttt_")  # fields with these prefixes configure evaluation
+RUNTIME_FIELDS = ("data_path", "tokenizer_path", "train_seq_len", "attn_backend", "gqa_native", "torch_compile",
+                  "inductor_config", "compile_mode")  # where the data is and how a saved model runs (weights unchanged)
+
+def eval_fields() -> list[str]:
+    "The fields that configure evaluation (what `golf_eval` accepts)."
+    return [f.name for f in fields(RunConfig) if f.name.startswith(EVAL_PREFIXES) or f.name in RUNTIME_FIELDS]
 
 # %% ../nbs/00_config.ipynb #65b1a259
 def env_name(field_name: str) -> str:
@@ -128,9 +140,14 @@ def parse_value(name: str, raw: Any) -> Any:
 
 # %% ../nbs/00_config.ipynb #3f2acbbd
 def env_overrides(environ: Mapping[str, str] | None = None) -> dict:
-    "Fields set through environment variables in `environ` (default: `os.environ`)."
-    environ = os.environ if environ is None else environ
-    return {n: parse_value(n, environ[env_name(n)]) for n in _FIELDS if env_name(n) in environ}
+    "Fields set through environment variables in `environ` (default: `os.environ`); an error names the variable."
+    environ, out = os.environ if environ is None else environ, {}
+    for n in _FIELDS:
+        if env_name(n) not in environ: continue
+        raw = environ[env_name(n)]
+        try: out[n] = parse_value(n, raw)
+        except ConfigError as e: raise ConfigError(f"environment variable {env_name(n)}={raw}: {e}") from None
+    return out
 
 # %% ../nbs/00_config.ipynb #0537b9dc
 PRESETS: dict[str, dict] = {
@@ -209,6 +226,15 @@ def validate(c: RunConfig, world_size: int = 1) -> RunConfig:
     need(c.model_dim % c.num_heads == 0, f"model_dim={c.model_dim} is not divisible by num_heads={c.num_heads}")
     need(c.num_heads % c.num_kv_heads == 0, f"num_heads={c.num_heads} is not divisible by num_kv_heads={c.num_kv_heads}")
     need((c.model_dim // c.num_heads) % 2 == 0, f"head_dim={c.model_dim // c.num_heads} must be even for RoPE")
+    bad_floats = [f"{n}={getattr(c, n)}" for n in _FIELDS if _field_type(n) is float and not math.isfinite(getattr(c, n))]
+    need(not bad_floats, f"not a finite number: {', '.join(bad_floats)}")
+    neg_lr = [f"{n}={getattr(c, n)}" for n in _FIELDS if n.endswith("_lr") and getattr(c, n) < 0]
+    need(not neg_lr, f"learning rates must be >= 0: {', '.join(neg_lr)}")
+    need(c.train_batch_tokens > 0, f"train_batch_tokens={c.train_batch_tokens} must be positive")
+    need(c.val_batch_size > 0, f"val_batch_size={c.val_batch_size} must be positive")
+    need(c.iterations >= 0 and c.warmdown_iters >= 0 and c.warmup_steps >= 0,
+         f"iterations, warmdown_iters and warmup_steps must be >= 0 (got {c.iterations}, {c.warmdown_iters}, {c.warmup_steps})")
+    need(c.grad_accum_steps >= 0, f"grad_accum_steps={c.grad_accum_steps} must be >= 0 (0: the seed's rule)")
     need(c.num_layers >= 1 and c.vocab_size >= 2, "num_layers and vocab_size must be positive")
     need(c.vocab_size <= 65536, f"vocab_size={c.vocab_size}: shards store tokens as uint16")
     need(c.logit_softcap > 0, f"logit_softcap must be positive, got {c.logit_softcap}")
@@ -225,6 +251,12 @@ def validate(c: RunConfig, world_size: int = 1) -> RunConfig:
     need(c.compressor in ("zstd", "zlib"), f"compressor must be zstd or zlib, got {c.compressor!r}")
     need(c.attn_backend in ("flash", "cudnn", "efficient", "math", "auto"), f"unknown attn_backend {c.attn_backend!r}")
     need(0.0 <= c.ema_decay < 1.0, f"ema_decay must be in [0, 1), got {c.ema_decay}")
+    need(not (c.ema_decay > 0 and c.swa_enabled), f"ema_decay={c.ema_decay} and swa_enabled=1: the two weight averages "
+         "cannot both be applied; turn one off (--swa_enabled 0 for EMA alone)")
+    need(c.eval_mode in EVAL_MODES, f"eval_mode must be one of {', '.join(EVAL_MODES)}, got {c.eval_mode!r}")
+    need(c.eval_mode != "sliding" or 0 < c.eval_stride < c.train_seq_len,
+         f"eval_mode=sliding needs 0 < eval_stride < train_seq_len (got eval_stride={c.eval_stride}, "
+         f"train_seq_len={c.train_seq_len}); for non-overlapping windows use eval_mode=plain")
     need(c.eval_stride >= 0 and c.eval_batch_seqs >= 1, "eval_stride must be >= 0 and eval_batch_seqs >= 1")
     need(c.bigram_vocab_size == 0 or c.bigram_vocab_size >= 2, "bigram_vocab_size must be 0 or at least 2")
     need(c.compile_mode in ("default", "max-autotune-no-cudagraphs"), f"unknown compile_mode {c.compile_mode!r}")
@@ -235,14 +267,19 @@ def validate(c: RunConfig, world_size: int = 1) -> RunConfig:
     return c
 
 # %% ../nbs/00_config.ipynb #23fb374a
-def config_parser(prog: str = "golf_train", description: str = "Train a Parameter Golf model.") -> argparse.ArgumentParser:
-    "An argument parser with `--preset`, `--print_config` and one option per config field."
-    p = argparse.ArgumentParser(prog=prog, description=description)
-    p.add_argument("--preset", default="seed465", help=f"one of: {', '.join(PRESETS)}")
+DEFAULT_PRESET = "seed465"  # the preset of a run started without --preset
+
+def config_parser(prog: str = "golf_train", description: str = "Train a Parameter Golf model.",
+                  default_preset: str = DEFAULT_PRESET) -> argparse.ArgumentParser:
+    "An argument parser with `--preset`, `--print_config` and one option per config field (defaults: the preset's)."
+    p = argparse.ArgumentParser(prog=prog, description=description + f" Without --preset, a run uses {default_preset}; "
+                                "the defaults shown are its values.")
+    p.add_argument("--preset", default=default_preset, help=f"one of: {', '.join(PRESETS)} (default: {default_preset})")
     p.add_argument("--print_config", action="store_true", help="print the resolved config as JSON and exit")
+    shown = asdict(preset(default_preset))
     for f in fields(RunConfig):
         p.add_argument(f"--{f.name}", dest=f.name, default=None, metavar=_field_type(f.name).__name__.upper(),
-                       help=f"(env {env_name(f.name)}; default {f.default!r})")
+                       help=f"(env {env_name(f.name)}; default {shown[f.name]!r})".replace("%", "%%"))
         if _field_type(f.name) is bool:
             p.add_argument(f"--no-{f.name}", dest=f.name, action="store_const", const="0", help=argparse.SUPPRESS)
     return p
@@ -264,4 +301,7 @@ def config_to_json(c: RunConfig, **extra) -> str:
 def config_from_json(s: str) -> RunConfig:
     "Read a config written by `config_to_json`; unknown keys are ignored."
     d = json.loads(s)
+    if "eval_mode" not in d:   # written before eval_mode existed: the stride chose the evaluator
+        stride, seq = d.get("eval_stride", RunConfig.eval_stride), d.get("train_seq_len", RunConfig.train_seq_len)
+        d["eval_mode"] = "sliding" if 0 < stride < seq else "plain"
     return RunConfig(**{k: parse_value(k, v) for k, v in d.items() if k in _FIELDS})

@@ -5,15 +5,19 @@
 # %% ../nbs/50_eval.ipynb #57358a33
 from __future__ import annotations
 import contextlib, math, time
-from typing import NamedTuple
+from dataclasses import dataclass
+from typing import Callable, NamedTuple
 import torch
 import torch.nn.functional as F
+from .config import RunConfig, EVAL_MODES
 from .dist import DistState, all_reduce_
-from .tokenizer import ByteLUTs, token_bytes
+from .data import load_validation_tokens, val_pattern
+from .tokenizer import ByteLUTs, token_bytes, build_luts, load_tokenizer
 
 # %% auto #0
-__all__ = ['EvalResult', 'result_from_sums', 'eval_val', 'sliding_windows', 'tail_logits', 'window_nll', 'compiled_window_nll',
-           'eval_val_sliding']
+__all__ = ['EVALUATORS', 'EvalResult', 'result_from_sums', 'eval_val', 'sliding_windows', 'tail_logits', 'window_nll',
+           'compiled_window_nll', 'eval_val_sliding', 'Evaluator', 'register_evaluator', 'final_evaluation',
+           'load_eval_data']
 
 # %% ../nbs/50_eval.ipynb #9bf232ce
 class EvalResult(NamedTuple):
@@ -30,12 +34,13 @@ def result_from_sums(nats: float, tokens: float, nbytes: float) -> EvalResult:
 
 # %% ../nbs/50_eval.ipynb #ad86f421
 @contextlib.contextmanager
-def _eval_context(model: torch.nn.Module, device: torch.device):
+def _eval_context(model: torch.nn.Module, device: torch.device, grad: bool = False):
     was_training = model.training
     model.eval()
     amp = torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda" else contextlib.nullcontext()
+    mode = contextlib.nullcontext() if grad else torch.inference_mode()   # grad: the caller decides what is tracked
     try:
-        with torch.inference_mode(), amp: yield
+        with mode, amp: yield
     finally: model.train(was_training)
 
 def _luts_on(luts: ByteLUTs, device) -> ByteLUTs:
@@ -64,6 +69,7 @@ def eval_val(model: torch.nn.Module,  # `model(x, y)` returns the mean loss (nat
              batch_seqs: int,  # sequences a forward pass on each rank
              state: DistState,  # this rank; sums are all-reduced over the group
              progress=False,  # print running numbers on rank 0: True (10 times) or every N batches
+             grad: bool = False,  # run outside inference mode (for an evaluator that trains as it scores)
              ) -> EvalResult:
     """Loss and bits per byte over non-overlapping windows of `seq_len` tokens.
 
@@ -76,7 +82,7 @@ def eval_val(model: torch.nn.Module,  # `model(x, y)` returns the mean loss (nat
     lo, hi = _rank_span(total_seqs, state)
     sums = torch.zeros(3, dtype=torch.float64, device=dev)  # nats, tokens, bytes
     show = _Progress(progress, -(-(hi - lo) // batch_seqs), state, "eval")
-    with _eval_context(model, dev):
+    with _eval_context(model, dev, grad):
         for b, s in enumerate(range(lo, hi, batch_seqs)):
             e = min(s + batch_seqs, hi)
             chunk = val_tokens[s * seq_len: e * seq_len + 1].to(dev, torch.int64, non_blocking=True)
@@ -157,6 +163,7 @@ def eval_val_sliding(model: torch.nn.Module,  # `model.forward_logits(x)` return
                      progress=False,  # print running numbers on rank 0: True (10 times) or every N batches
                      scoring: str = "once",  # 'once', or 'seed' to reproduce the seed's repeated tail (`sliding_windows`)
                      compile: bool = False,  # compile the tail windows' forward (CUDA; one static shape)
+                     grad: bool = False,  # run outside inference mode (for an evaluator that trains as it scores)
                      ) -> EvalResult:
     """Loss and bits per byte with sliding windows (see `sliding_windows`; by default every target scored once).
 
@@ -174,7 +181,7 @@ def eval_val_sliding(model: torch.nn.Module,  # `model.forward_logits(x)` return
     sums = torch.zeros(3, dtype=torch.float64, device=dev)  # nats, tokens, bytes
     show = _Progress(progress, sum(-(-len(g[2]) // batch_seqs) for g in groups), state, "eval_sliding")
     b = 0
-    with _eval_context(model, dev):
+    with _eval_context(model, dev, grad):
         for n, nll_fn, group, pad in groups:
             if not group: continue
             for w, valid in _batches(torch.tensor(group, device=dev, dtype=torch.int64), batch_seqs, pad):
@@ -187,3 +194,50 @@ def eval_val_sliding(model: torch.nn.Module,  # `model.forward_logits(x)` return
                 show(b, sums); b += 1
     all_reduce_(sums)
     return result_from_sums(*sums.tolist())
+
+# %% ../nbs/50_eval.ipynb #f796a4a1
+@dataclass(frozen=True)
+class Evaluator:
+    "A way to score a model: `run(model, val_tokens, luts, cfg, state, log) -> EvalResult`."
+    name: str
+    run: Callable
+    needs_grad: bool = False  # True: it updates the model as it scores, so it runs with autograd on
+
+EVALUATORS: dict[str, Evaluator] = {}
+
+def register_evaluator(name: str, needs_grad: bool = False):
+    "Register the decorated function as the evaluator of `eval_mode=name`."
+    def deco(fn):
+        EVALUATORS[name] = Evaluator(name, fn, needs_grad)
+        return fn
+    return deco
+
+@register_evaluator("plain")
+def _plain(model, val_tokens, luts, cfg: RunConfig, state: DistState, log):
+    log("final_eval_mode:plain")
+    return eval_val(model, val_tokens, luts, cfg.train_seq_len, cfg.eval_batch_seqs, state)
+
+@register_evaluator("sliding")
+def _sliding(model, val_tokens, luts, cfg: RunConfig, state: DistState, log):
+    compile = cfg.eval_compile and cfg.torch_compile and state.device.type == "cuda"
+    log(f"final_eval_mode:sliding_window stride:{cfg.eval_stride} batch_seqs:{cfg.eval_batch_seqs} "
+        f"scoring:{cfg.eval_scoring} compiled:{int(compile)}")
+    return eval_val_sliding(model, val_tokens, luts, cfg.train_seq_len, cfg.eval_stride, cfg.eval_batch_seqs,
+                            state, progress=state.is_main, scoring=cfg.eval_scoring, compile=compile)
+
+def final_evaluation(model, val_tokens, luts, cfg: RunConfig, state: DistState, log=print) -> tuple[EvalResult, float]:
+    "`(result, milliseconds)`: `model` scored by the evaluator of `cfg.eval_mode`."
+    if cfg.eval_mode not in EVALUATORS:
+        raise ValueError(f"eval_mode={cfg.eval_mode!r} has no evaluator; registered: {', '.join(EVALUATORS)}")
+    sync = torch.cuda.synchronize if state.device.type == "cuda" else (lambda: None)
+    sync(); t = time.perf_counter()
+    res = EVALUATORS[cfg.eval_mode].run(model, val_tokens, luts, cfg, state, log)
+    sync()
+    return res, 1000.0 * (time.perf_counter() - t)
+
+# %% ../nbs/50_eval.ipynb #84e427a7
+def load_eval_data(cfg: RunConfig, device) -> tuple:
+    "`(luts, val_tokens)`: the byte look-up tables of `cfg`'s tokenizer and its validation tokens (ids checked)."
+    luts = build_luts(load_tokenizer(cfg.tokenizer_path, cfg.vocab_size), cfg.vocab_size, device)
+    return luts, load_validation_tokens(val_pattern(cfg.data_path), cfg.train_seq_len, cfg.val_max_tokens,
+                                        vocab_size=cfg.vocab_size)

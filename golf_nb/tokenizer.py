@@ -13,9 +13,9 @@ import sentencepiece as spm
 from .data import iter_docs
 
 # %% auto #0
-__all__ = ['SP_TRAIN_SETTINGS', 'SPACE_PIECE', 'load_sentencepiece', 'train_tokenizer', 'ByteLUTs', 'has_space_piece',
-           'build_luts', 'token_bytes', 'doc_stream', 'stream_bytes', 'tokenizer_report', 'embedding_bytes',
-           'embedding_budget_table', 'tokenizer_main']
+__all__ = ['SP_TRAIN_SETTINGS', 'SPACE_PIECE', 'load_sentencepiece', 'load_tokenizer', 'train_tokenizer', 'ByteLUTs',
+           'has_space_piece', 'build_luts', 'token_bytes', 'doc_stream', 'stream_bytes', 'tokenizer_report',
+           'embedding_bytes', 'embedding_budget_table', 'tokenizer_main']
 
 # %% ../nbs/20_tokenizer.ipynb #72aca369
 def load_sentencepiece(sp_or_path) -> spm.SentencePieceProcessor:
@@ -25,6 +25,19 @@ def load_sentencepiece(sp_or_path) -> spm.SentencePieceProcessor:
     if not p.is_file(): raise FileNotFoundError(f"{p}: no such tokenizer model")
     try: return spm.SentencePieceProcessor(model_file=str(p))
     except (RuntimeError, OSError) as e: raise ValueError(f"{p}: not a SentencePiece model ({e})") from None
+
+# %% ../nbs/20_tokenizer.ipynb #1dd8840e
+def load_tokenizer(path,  # the run's `tokenizer_path`
+                   vocab_size: int | None = None,  # the run's `vocab_size` (None: not checked)
+                   ) -> spm.SentencePieceProcessor:
+    "The SentencePiece model at `path`, checked to have `vocab_size` pieces."
+    p = Path(path)
+    if p.suffix != ".model": raise ValueError(f"{p}: tokenizer must be a SentencePiece .model file")
+    if not p.exists(): raise FileNotFoundError(f"{p}: tokenizer not found (golf_download fetches the published ones)")
+    sp = load_sentencepiece(p)
+    if vocab_size is not None and sp.vocab_size() != vocab_size:
+        raise ValueError(f"{p}: tokenizer has {sp.vocab_size()} pieces but vocab_size={vocab_size}")
+    return sp
 
 # %% ../nbs/20_tokenizer.ipynb #31630229
 SP_TRAIN_SETTINGS = dict(

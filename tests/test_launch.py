@@ -1,5 +1,5 @@
-"""The launcher as users start it: by path under torchrun, on CPU with two gloo ranks."""
-import json, os, shutil, subprocess, sys
+"""The launcher as users start it: by path under torchrun, on CPU with two gloo ranks; signals and reused run folders."""
+import json, os, shutil, signal, subprocess, sys, time
 from pathlib import Path
 
 import pytest
@@ -23,9 +23,66 @@ def test_torchrun_two_cpu_ranks(tmp_path):
     assert "val_bpb:" in out.stdout.splitlines()[-1]
     log = (run_dir / "log.txt").read_text()
     assert "world_size:2" in log and "final_int8_zlib_roundtrip_exact" in log
+    assert "FutureWarning" not in out.stderr, out.stderr[-3000:]   # DDP's buffer switch, spelt as the torch installed wants
+    assert not (run_dir / "checkpoint.pt").exists()
 
 
 def test_launch_by_path_reports_bad_config(tmp_path):
     out = subprocess.run([sys.executable, str(ROOT / "golf_nb" / "launch.py"), "--preset", "smoke", "--model_dim", "65"],
                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert out.returncode == 2 and "model_dim=65" in out.stderr
+
+
+SMOKE = ["--preset", "smoke", "--iterations", "6", "--warmup_steps", "1", "--val_loss_every", "0",
+         "--train_batch_tokens", "2048", "--val_max_tokens", "8192"]
+
+
+def golf_train(args, cwd, timeout=600, **kw):
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": "", "OMP_NUM_THREADS": "1"}
+    return subprocess.run([sys.executable, "-m", "golf_nb.launch", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=timeout, **kw)
+
+
+def test_reused_run_dir_is_refused_and_nothing_is_lost(tmp_path):
+    run_dir = tmp_path / "run"
+    first = golf_train(SMOKE + ["--run_dir", str(run_dir)], tmp_path)
+    assert first.returncode == 0, first.stderr[-3000:]
+    kept = {f: (run_dir / f).read_bytes() for f in ("final_model.ptz", "summary.json", "log.txt", "config.json")}
+    again = golf_train(SMOKE + ["--run_dir", str(run_dir), "--seed", "2"], tmp_path)
+    assert again.returncode == 1 and "the run folder is not empty" in again.stderr and "--overwrite 1" in again.stderr
+    resumed = golf_train(SMOKE + ["--run_dir", str(run_dir), "--resume", "1"], tmp_path)
+    assert resumed.returncode == 0 and "the run has finished" in resumed.stderr, resumed.stderr[-2000:]
+    assert {f: (run_dir / f).read_bytes() for f in kept} == kept          # nothing changed, nothing appended
+    replaced = golf_train(SMOKE + ["--run_dir", str(run_dir), "--seed", "2", "--overwrite", "1"], tmp_path)
+    assert replaced.returncode == 0, replaced.stderr[-3000:]
+    assert json.loads((run_dir / "summary.json").read_text())["seed"] == 2
+    assert (run_dir / "log.txt").read_text().count("golf_nb run ") == 1
+
+
+def test_failure_before_training_is_logged(tmp_path):
+    run_dir = tmp_path / "run"
+    out = golf_train(["--preset", "seed465", "--data_path", str(tmp_path / "nodata"), "--tokenizer_path",
+                      str(tmp_path / "tok.model"), "--run_dir", str(run_dir)], tmp_path)
+    assert out.returncode == 1 and "tok.model" in out.stderr
+    assert "run failed: FileNotFoundError" in (run_dir / "log.txt").read_text()
+    summary = json.loads((run_dir / "summary.json").read_text())
+    assert summary["finished"] is False and "tok.model" in summary["error"]
+    assert not (run_dir / "final_model.ptz").exists()
+
+
+def test_sigterm_leaves_a_trace(tmp_path):
+    run_dir = tmp_path / "run"
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": "", "OMP_NUM_THREADS": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "golf_nb.launch", "--preset", "smoke", "--iterations", "100000",
+                             "--warmup_steps", "0", "--val_loss_every", "0", "--train_log_every", "1",
+                             "--run_dir", str(run_dir)], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    log, deadline = run_dir / "log.txt", time.time() + 300
+    while time.time() < deadline and not (log.exists() and "train_loss:" in log.read_text()): time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1 and "RunTerminated" in err, err[-3000:]
+    summary = json.loads((run_dir / "summary.json").read_text())
+    assert summary["finished"] is False and summary["error"] == "RunTerminated: received SIGTERM" and summary["steps"] >= 1
+    assert "run failed: RunTerminated: received SIGTERM" in log.read_text()
+    assert not (run_dir / "final_model.ptz").exists()
