@@ -274,7 +274,8 @@ def iter_docs(path: str | Path) -> Iterator[str]:
     if not p.is_file(): raise FileNotFoundError(f"{p}: no such document file")
     name = p.name.lower()
     if name.endswith(".txt"):
-        with open(p, encoding="utf-8", newline="") as f: yield f.read()
+        with open(p, encoding="utf-8", newline="") as f: text = f.read()
+        if text: yield text  # an empty file holds no document, rather than one empty document
         return
     opener = {".jsonl": open, ".jsonl.xz": lzma.open, ".jsonl.gz": gzip.open}
     kind = next((k for k in opener if name.endswith(k)), None)
@@ -350,7 +351,9 @@ def tokenize_to_shards(tokenizer_path: str | Path,  # SentencePiece `.model`
         n_docs += 1; n_bytes += len(text.encode("utf-8"))
         if bar is not None: bar.update(1)
     if bar is not None: bar.close()
-    if n_docs == 0: raise ValueError(f"no documents in {', '.join(map(str, doc_files)) or '(no files)'}")
+    if n_docs == 0:  # the writer has written nothing yet
+        raise ValueError(f"{', '.join(map(str, doc_files)) or '(no document files)'}: no documents (empty input); "
+                         "nothing written")
     paths = writer.close()
     for stale in set(Path(out_dir).glob(f"fineweb_{split}_*.bin")) - set(paths): stale.unlink()
     return dict(docs=n_docs, tokens=writer.tokens, shards=len(paths), text_bytes=n_bytes,
@@ -370,8 +373,10 @@ def shards_main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no_progress", action="store_true", help="no progress bar")
     a = ap.parse_args(argv)
     t0 = time.time()
-    st = tokenize_to_shards(a.tokenizer, a.docs, a.out, a.split, a.shard_tokens, a.shuffle_seed, a.num_threads,
-                            progress=not a.no_progress)
+    try: st = tokenize_to_shards(a.tokenizer, a.docs, a.out, a.split, a.shard_tokens, a.shuffle_seed, a.num_threads,
+                                 progress=not a.no_progress)
+    except (OSError, ValueError) as e:
+        print(f"golf_shards: {e}", file=sys.stderr); return 1
     print(f"golf_shards: docs={st['docs']:,} tokens={st['tokens']:,} shards={st['shards']} "
           f"text_bytes={st['text_bytes']:,} bytes_per_token={st['bytes_per_token']:.3f} in {time.time() - t0:.1f}s")
     for f in st["files"]: print(f"  {f}")

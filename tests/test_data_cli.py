@@ -1,4 +1,5 @@
-"""The shard commands from the shell: `golf_verify` checks token ids against the tokenizer.
+"""The shard commands from the shell: `golf_verify` checks token ids against the tokenizer, `golf_shards` refuses
+empty input.
 
 Each command runs in its own process on this checkout's code, in a scratch working directory, on tiny shards and a
 tiny tokenizer made here (no ../shared needed). The notebook `10_data` tests the same functions in-process.
@@ -90,3 +91,19 @@ def test_golf_verify_vocab_size_flag(tmp_path, tokenizer, dirs):
     rc, out, err = _cli("verify_main", good, "--vocab_size", 5, "--tokenizer", tokenizer, cwd=tmp_path)
     assert rc == 2 and "not allowed with" in err
 
+
+def test_golf_shards_refuses_empty_input(tmp_path, tokenizer):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "blank.jsonl").write_text("\n\n")
+    for docs in (["empty.txt"], ["empty.txt", "blank.jsonl"]):
+        rc, out, err = _cli("shards_main", "--tokenizer", tokenizer, "--docs", *docs, "--out", "new", "--no_progress",
+                            cwd=tmp_path)
+        assert rc == 1 and "Traceback" not in err, err
+        assert f"golf_shards: {', '.join(docs)}: no documents (empty input); nothing written" in err
+        assert not (tmp_path / "new").exists()
+    old = write_shard(tmp_path / "old" / "fineweb_train_000000.bin", [1, 2, 3]).read_bytes()
+    rc, out, err = _cli("shards_main", "--tokenizer", tokenizer, "--docs", "empty.txt", "--out", "old",
+                        "--no_progress", cwd=tmp_path)
+    assert rc == 1  # and the earlier export is left as it was
+    assert [p.name for p in (tmp_path / "old").iterdir()] == ["fineweb_train_000000.bin"]
+    assert (tmp_path / "old" / "fineweb_train_000000.bin").read_bytes() == old
