@@ -14,7 +14,7 @@ t0=$(date +%s)
 python3 -c "from golf_nb.data import shards_main; import sys; sys.exit(shards_main(sys.argv[1:]))" \
   --tokenizer "$TOK" --docs .gpu/data/train_text/{blogs,fineweb_legal,imdb,wikipedia}.jsonl.xz \
   --out "$DATA" --split train --shuffle_seed 0 --shard_tokens 200000000 2>&1 | tail -3
-python3 -c "from golf_nb.data import verify_main; import sys; sys.exit(verify_main(sys.argv[1:]))" "$DATA"
+python3 -c "from golf_nb.data import verify_main; import sys; sys.exit(verify_main(sys.argv[1:]))" "$DATA" --tokenizer "$TOK"
 echo "data ready in $(( $(date +%s) - t0 )) s"
 # 2. four runs at once
 SEEDENV="DATA_PATH=$DATA TOKENIZER_PATH=$TOK VOCAB_SIZE=1024 NUM_LAYERS=10 TRAIN_BATCH_TOKENS=262144 TRAIN_SEQ_LEN=2048 MAX_WALLCLOCK_SECONDS=180 WARMDOWN_ITERS=400 MUON_MOMENTUM_WARMUP_STEPS=250 VAL_LOSS_EVERY=0"

@@ -10,12 +10,14 @@ from typing import Iterable, Iterator, Sequence
 import numpy as np
 import torch
 import sentencepiece as spm
+from .config import config_parser, preset
 
 # %% auto #0
 __all__ = ['SHARD_MAGIC', 'SHARD_VERSION', 'SHARD_HEADER_INTS', 'SHARD_HEADER_BYTES', 'ShardError', 'write_shard',
-           'read_shard_header', 'load_shard', 'shard_paths', 'check_shard', 'verify_shards', 'verify_main',
-           'train_pattern', 'val_pattern', 'match_shards', 'TokenStream', 'PinnedCopier', 'DistributedTokenLoader',
-           'load_validation_tokens', 'iter_docs', 'ShardWriter', 'tokenize_to_shards', 'shards_main']
+           'read_shard_header', 'load_shard', 'TokenIdError', 'check_token_ids', 'shard_paths', 'check_shard',
+           'verify_shards', 'verify_main', 'train_pattern', 'val_pattern', 'match_shards', 'TokenStream',
+           'PinnedCopier', 'DistributedTokenLoader', 'load_validation_tokens', 'iter_docs', 'ShardWriter',
+           'tokenize_to_shards', 'shards_main']
 
 # %% ../nbs/10_data.ipynb #4f80953e
 SHARD_MAGIC = 20240520
@@ -72,10 +74,28 @@ def read_shard_header(path: str | Path) -> int:
         raise ShardError(f"{p}: size mismatch ({fault}): {size} bytes, but {n} tokens need {want}")
     return n
 
-def load_shard(path: str | Path) -> np.ndarray:
+def load_shard(path: str | Path,  # a shard file
+               vocab_size: int | None = None,  # also check that every token id is below this (None: no check)
+              ) -> np.ndarray:
     "The tokens of shard `path` as a uint16 array (validated first)."
     n = read_shard_header(path)
-    return np.fromfile(path, dtype="<u2", count=n, offset=SHARD_HEADER_BYTES).astype(np.uint16, copy=False)
+    tokens = np.fromfile(path, dtype="<u2", count=n, offset=SHARD_HEADER_BYTES).astype(np.uint16, copy=False)
+    return tokens if vocab_size is None else check_token_ids(tokens, vocab_size, path)
+
+# %% ../nbs/10_data.ipynb #f50a3b41
+class TokenIdError(ShardError):
+    "A shard holding a token id at or above the vocabulary size."
+
+def check_token_ids(tokens: np.ndarray,  # the token ids of one shard
+                    vocab_size: int,  # every id must be below this
+                    path: str | Path = "tokens",  # the file they came from, named in the error
+                   ) -> np.ndarray:
+    "`tokens`, unchanged, after checking that every id is below `vocab_size` (one `max()` over the array)."
+    if vocab_size < 1: raise ValueError(f"{path}: vocab_size must be positive, got {vocab_size}")
+    if tokens.size == 0 or (top := int(tokens.max())) < vocab_size: return tokens
+    first = int(np.argmax(tokens >= vocab_size))  # a second pass, on failure only
+    raise TokenIdError(f"{path}: largest token id {top} is outside the vocabulary of size {vocab_size} "
+                       f"(ids 0..{vocab_size - 1}); the first such id is token {first:,} of {tokens.size:,}")
 
 # %% ../nbs/10_data.ipynb #3598fc1d
 def shard_paths(folder: str | Path) -> list[Path]:
@@ -83,16 +103,12 @@ def shard_paths(folder: str | Path) -> list[Path]:
     f = Path(folder)
     return [f] if f.is_file() else sorted(f.glob("*.bin"))
 
-def check_shard(path: str | Path, vocab_size: int = 0) -> int:
-    "Validate one shard (and its token range if `vocab_size` > 0); return its token count."
-    n = read_shard_header(path)
-    if vocab_size > 0 and n:
-        top = int(load_shard(path).max())
-        if top >= vocab_size: raise ShardError(f"{path}: token id {top} is outside the vocabulary of {vocab_size}")
-    return n
+def check_shard(path: str | Path, vocab_size: int | None = None) -> int:
+    "Validate one shard (and its token ids if `vocab_size` is given); return its token count."
+    return read_shard_header(path) if vocab_size is None else len(load_shard(path, vocab_size))
 
 def verify_shards(folder: str | Path,  # a folder of `*.bin` shards, or one shard
-                  vocab_size: int = 0,  # also check every token id is below this (0: skip)
+                  vocab_size: int | None = None,  # also check every token id is below this (None: skip)
                  ) -> list[str]:
     "Every problem found in the shards of `folder` (empty when all are sound)."
     if not Path(folder).exists(): return [f"{folder}: no such folder"]
@@ -105,18 +121,39 @@ def verify_shards(folder: str | Path,  # a folder of `*.bin` shards, or one shar
     return problems
 
 # %% ../nbs/10_data.ipynb #d6b87a71
+def _vocab_to_check(args: argparse.Namespace) -> tuple[int | None, str]:
+    "The vocabulary size `golf_verify` checks token ids against (None: none), and where it comes from."
+    if args.vocab_size is not None:
+        if args.vocab_size < 0: raise ValueError(f"--vocab_size must be 0 or more, got {args.vocab_size}")
+        return args.vocab_size or None, f"--vocab_size {args.vocab_size}"
+    tok = args.tokenizer or preset(args.preset).tokenizer_path
+    whose = "--tokenizer" if args.tokenizer else f"the tokenizer_path of preset {args.preset}"
+    if not Path(tok).is_file(): raise FileNotFoundError(f"no tokenizer at {tok} ({whose})")
+    try: n = spm.SentencePieceProcessor(model_file=str(tok)).get_piece_size()
+    except RuntimeError as e: raise ValueError(f"{tok}: not a SentencePiece model ({e})") from None
+    return n, f"the {n} pieces of {tok}"
+
 def verify_main(argv: Sequence[str] | None = None) -> int:
-    "CLI `golf_verify DIR...`: check every shard; exit status 0 when all are sound."
+    "CLI `golf_verify DIR...`: check every shard and its token ids; exit status 0 when all are sound."
     ap = argparse.ArgumentParser(prog="golf_verify", description="Check challenge-format token shards.")
     ap.add_argument("dirs", nargs="+", metavar="DIR", help="folders of *.bin shards (or shard files)")
-    ap.add_argument("--vocab_size", type=int, default=0, help="also check token ids are below this")
+    ap.add_argument("--preset", default=config_parser().get_default("preset"),
+                    help="check token ids against this preset's tokenizer_path (default: golf_train's preset)")
+    size = ap.add_mutually_exclusive_group()
+    size.add_argument("--tokenizer", help="check token ids against the size of this SentencePiece model instead")
+    size.add_argument("--vocab_size", type=int, help="check token ids are below this instead (0: no id check)")
     args = ap.parse_args(argv)
+    try: vocab, source = _vocab_to_check(args)
+    except (OSError, ValueError) as e:
+        print(f"golf_verify: {e}; give --tokenizer MODEL or --vocab_size N (0: no token-id check)", file=sys.stderr)
+        return 2
+    print(f"golf_verify: token ids checked against {source}" if vocab else "golf_verify: token ids not checked")
     n_ok, bad = 0, []
     for d in args.dirs:
         paths = shard_paths(d) if Path(d).exists() else []
         if not paths: bad.append(f"{d}: no *.bin shards found" if Path(d).exists() else f"{d}: no such folder")
         for p in paths:
-            try: n = check_shard(p, args.vocab_size)
+            try: n = check_shard(p, vocab)
             except ShardError as e: bad.append(str(e)); print(f"BAD {e}"); continue
             n_ok += 1; print(f"ok  {p}  {n:,} tokens")
     if bad:
@@ -143,17 +180,19 @@ def match_shards(pattern: str) -> list[Path]:
 # %% ../nbs/10_data.ipynb #deff655f
 class TokenStream:
     "The shards matching `pattern`, read in name order as one stream that wraps around."
-    def __init__(self, pattern: str):
-        self.pattern, self.files = pattern, match_shards(pattern)
+    def __init__(self, pattern: str,  # glob of the shards
+                 vocab_size: int | None = None,  # check each shard's ids against this as it is opened (None: no check)
+                ):
+        self.pattern, self.vocab_size, self.files = pattern, vocab_size, match_shards(pattern)
         self.reset()
 
     def reset(self):
         "Go back to the first token of the first shard."
-        self.file_idx, self.pos, self.tokens = 0, 0, load_shard(self.files[0])
+        self.file_idx, self.pos, self.tokens = 0, 0, load_shard(self.files[0], self.vocab_size)
 
     def _advance(self):
         self.file_idx = (self.file_idx + 1) % len(self.files)
-        self.pos, self.tokens = 0, load_shard(self.files[self.file_idx])
+        self.pos, self.tokens = 0, load_shard(self.files[self.file_idx], self.vocab_size)
 
     def take(self, n: int) -> torch.Tensor:
         "The next `n` tokens (int32), crossing shards and wrapping around."
@@ -192,10 +231,13 @@ class PinnedCopier:
 # %% ../nbs/10_data.ipynb #42fd3ac9
 class DistributedTokenLoader:
     "Per-rank training batches in the seed's token order."
-    def __init__(self, pattern: str, rank: int = 0, world_size: int = 1, device: torch.device | str = "cpu"):
+    def __init__(self, pattern: str,  # glob of the training shards
+                 rank: int = 0, world_size: int = 1, device: torch.device | str = "cpu",
+                 vocab_size: int | None = None,  # check each shard's ids against this as it is opened (None: no check)
+                ):
         if not 0 <= rank < world_size: raise ValueError(f"rank {rank} is outside a world of {world_size}")
         self.rank, self.world_size, self.device = rank, world_size, torch.device(device)
-        self.stream, self.copier = TokenStream(pattern), PinnedCopier(self.device)
+        self.stream, self.copier = TokenStream(pattern, vocab_size), PinnedCopier(self.device)
 
     def next_batch(self, global_tokens: int, seq_len: int, grad_accum_steps: int) -> tuple[torch.Tensor, torch.Tensor]:
         "Inputs and targets `(local // seq_len, seq_len)`, int64 on this rank's device."
@@ -213,9 +255,10 @@ def load_validation_tokens(pattern: str,  # glob of the validation shards
                            seq_len: int,  # evaluation sequence length
                            max_tokens: int = 0,  # first cut the stream to this many tokens (0: all)
                            dtype: torch.dtype = torch.int64,
+                           vocab_size: int | None = None,  # check every shard's ids are below this (None: no check)
                           ) -> torch.Tensor:
     "All validation tokens, cut to `k * seq_len + 1` for the largest possible `k`."
-    toks = np.concatenate([load_shard(f) for f in match_shards(pattern)])
+    toks = np.concatenate([load_shard(f, vocab_size) for f in match_shards(pattern)])
     if max_tokens > 0: toks = toks[:max_tokens]
     usable = ((len(toks) - 1) // seq_len) * seq_len
     if usable <= 0:
@@ -231,7 +274,8 @@ def iter_docs(path: str | Path) -> Iterator[str]:
     if not p.is_file(): raise FileNotFoundError(f"{p}: no such document file")
     name = p.name.lower()
     if name.endswith(".txt"):
-        with open(p, encoding="utf-8", newline="") as f: yield f.read()
+        with open(p, encoding="utf-8", newline="") as f: text = f.read()
+        if text: yield text  # an empty file holds no document, rather than one empty document
         return
     opener = {".jsonl": open, ".jsonl.xz": lzma.open, ".jsonl.gz": gzip.open}
     kind = next((k for k in opener if name.endswith(k)), None)
@@ -307,7 +351,9 @@ def tokenize_to_shards(tokenizer_path: str | Path,  # SentencePiece `.model`
         n_docs += 1; n_bytes += len(text.encode("utf-8"))
         if bar is not None: bar.update(1)
     if bar is not None: bar.close()
-    if n_docs == 0: raise ValueError(f"no documents in {', '.join(map(str, doc_files)) or '(no files)'}")
+    if n_docs == 0:  # the writer has written nothing yet
+        raise ValueError(f"{', '.join(map(str, doc_files)) or '(no document files)'}: no documents (empty input); "
+                         "nothing written")
     paths = writer.close()
     for stale in set(Path(out_dir).glob(f"fineweb_{split}_*.bin")) - set(paths): stale.unlink()
     return dict(docs=n_docs, tokens=writer.tokens, shards=len(paths), text_bytes=n_bytes,
@@ -327,8 +373,10 @@ def shards_main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no_progress", action="store_true", help="no progress bar")
     a = ap.parse_args(argv)
     t0 = time.time()
-    st = tokenize_to_shards(a.tokenizer, a.docs, a.out, a.split, a.shard_tokens, a.shuffle_seed, a.num_threads,
-                            progress=not a.no_progress)
+    try: st = tokenize_to_shards(a.tokenizer, a.docs, a.out, a.split, a.shard_tokens, a.shuffle_seed, a.num_threads,
+                                 progress=not a.no_progress)
+    except (OSError, ValueError) as e:
+        print(f"golf_shards: {e}", file=sys.stderr); return 1
     print(f"golf_shards: docs={st['docs']:,} tokens={st['tokens']:,} shards={st['shards']} "
           f"text_bytes={st['text_bytes']:,} bytes_per_token={st['bytes_per_token']:.3f} in {time.time() - t0:.1f}s")
     for f in st["files"]: print(f"  {f}")

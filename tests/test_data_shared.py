@@ -2,7 +2,7 @@
 
 `golf_shards` with the official sp1024 tokenizer must reproduce the official validation tokens exactly, up to
 the start of the last document (the shared file is a prefix of the validation stream, so its last document is
-cut off), and `golf_verify` must accept the official shard.
+cut off), and `golf_verify` must accept the official shard, token ids checked against the official tokenizer.
 """
 import shutil
 import subprocess
@@ -43,9 +43,15 @@ def test_golf_shards_reproduces_official_val_prefix(tmp_path):
 
 def test_golf_verify_accepts_official_shard():
     assert _run("golf_verify", verify_main, [str(PREFIX), "--vocab_size", "1024"]) == 0
+    assert _run("golf_verify", verify_main, [str(PREFIX), "--tokenizer", str(TOKENIZER)]) == 0
+
+
+def test_golf_verify_refuses_official_shard_against_a_smaller_vocabulary(capsys):
+    assert verify_main([str(PREFIX), "--vocab_size", "1000"]) == 1
+    assert "fineweb_val_000000.bin: largest token id 1023 is outside the vocabulary of size 1000" in capsys.readouterr().err
 
 
 def test_golf_verify_refuses_damaged_copy(tmp_path):
     raw = (PREFIX / "fineweb_val_000000.bin").read_bytes()
     (tmp_path / "fineweb_val_000000.bin").write_bytes(raw[:-1])
-    assert verify_main([str(tmp_path)]) == 1
+    assert verify_main([str(tmp_path), "--tokenizer", str(TOKENIZER)]) == 1
