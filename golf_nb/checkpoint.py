@@ -47,7 +47,7 @@ def seek_loader(loader: DistributedTokenLoader, file_idx: int, pos: int, name: s
     st = loader.stream
     if not (0 <= file_idx < len(st.files) and Path(st.files[file_idx]).name == name):
         raise ValueError(f"{st.pattern}: the checkpoint was at shard {file_idx} ({name}), which is not there now")
-    st.file_idx, st.tokens, st.pos = file_idx, load_shard(st.files[file_idx]), pos
+    st.file_idx, st.tokens, st.pos = file_idx, load_shard(st.files[file_idx], st.vocab_size), pos
 
 # %% ../nbs/68_checkpoint.ipynb #6611f0b7
 def rng_states() -> dict:
