@@ -136,7 +136,7 @@ def default_blurb(config: dict, most: int = 6) -> str:
 # %% ../nbs/90_records.ipynb #443c9c29
 def make_record(run_dirs, name: str,  # run directories; the record's name
                 out=None,  # the folder (default records/track_10min_16mb/<date>_<name>)
-                baseline: str | None = None,  # a mean val_loss, `bpb:X`, or a record folder
+                baseline: str | None = None,  # a mean val_loss in nats (X or `loss:X`), a mean val_bpb (`bpb:X`), or a record folder
                 author: str = "", github_id: str = "", blurb: str = "",
                 compressed_code: bool = False,  # train_gpt.py is the self-extracting form
                 date: str | None = None,  # YYYY-MM-DD (default: today, UTC)
@@ -210,7 +210,7 @@ def record_parser() -> argparse.ArgumentParser:
     p.add_argument("run_dirs", nargs="+", help="finished run directories (usually three seeds of one recipe)")
     p.add_argument("--name", required=True, help="record name (letters, digits, . _ -)")
     p.add_argument("--out", default=None, help=f"folder to write (default records/{RECORD_TRACK}/<date>_<name>)")
-    p.add_argument("--baseline", default=None, help="mean val_loss in nats, bpb:X for a mean val_bpb, or a record folder")
+    p.add_argument("--baseline", default=None, help="the baseline: a mean val_loss in nats (X or loss:X), bpb:X for a mean val_bpb, or a record folder")
     for k in ("author", "github_id", "blurb"): p.add_argument(f"--{k}", default="")
     p.add_argument("--date", default=None, help="YYYY-MM-DD (default today, UTC)")
     p.add_argument("--compressed_code", action="store_true", help="write train_gpt.py in its lzma + base85 form")

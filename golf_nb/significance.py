@@ -4,11 +4,12 @@
 
 # %% ../nbs/88_significance.ipynb #5f66a1dc
 from __future__ import annotations
-import json, math
+import json, math, re
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['betainc_reg', 'student_t_sf', 'mean_std', 'improvement_test', 'BaselineError', 'read_baseline', 'significance_line']
+__all__ = ['BASELINE_UNITS', 'betainc_reg', 'student_t_sf', 'mean_std', 'improvement_test', 'BaselineError', 'positive_number',
+           'baseline_number', 'read_baseline', 'significance_line']
 
 # %% ../nbs/88_significance.ipynb #9e8aa87a
 def _beta_fraction(a: float, b: float, x: float, eps: float = 1e-15, max_iter: int = 1000) -> float:
@@ -70,28 +71,56 @@ def improvement_test(new, baseline,  # val_loss of the new runs; the baseline's 
 
 # %% ../nbs/88_significance.ipynb #d0e809c3
 class BaselineError(ValueError):
-    "A baseline that cannot be read (the message names the file and the fault)."
+    "A baseline that cannot be read (the message names the argument or file and the fault)."
 
-def read_baseline(arg: str, nats_per_bpb: float) -> tuple[list, str]:
-    "The baseline's val_loss values and a description, from a number, `bpb:X`, or a record folder."
-    conv = lambda x: float(x) * nats_per_bpb
+BASELINE_UNITS = {"loss": "val_loss", "bpb": "val_bpb"}   # the prefixes of `--baseline`; a plain number is a val_loss
+
+def positive_number(x, where: str) -> float:
+    "`x` as a finite positive float, or a BaselineError that names `where`."
+    try: v = float(x)
+    except (TypeError, ValueError): raise BaselineError(f"{where}: {x!r} is not a number") from None
+    if not (math.isfinite(v) and v > 0): raise BaselineError(f"{where}: {x!r} is not a finite positive number")
+    return v
+
+def baseline_number(arg: str) -> tuple[str, float] | None:
+    "`(metric, value)` from `loss:X`, `bpb:X` or a plain X (a val_loss in nats); None for text that is not a number."
     s = str(arg).strip()
-    for pre, f, what in (("bpb:", conv, "val_bpb {} (converted to nats)"), ("", float, "val_loss {}")):
-        try: return [f(s[len(pre):])], what.format(s[len(pre):])
-        except ValueError: pass
+    unit, sep, rest = s.partition(":")
+    where = f"--baseline {s!r}"
+    if sep and re.fullmatch(r"[A-Za-z]\w*", unit):   # a unit prefix, known or not
+        if unit.lower() not in BASELINE_UNITS:
+            raise BaselineError(f"{where}: unknown prefix {unit + ':'!r} (bpb:X for a mean val_bpb, loss:X or a plain X "
+                                "for a mean val_loss in nats)")
+        if not rest.strip(): raise BaselineError(f"{where}: no number after {unit + ':'!r}")
+        return BASELINE_UNITS[unit.lower()], positive_number(rest.strip(), where)
+    try: float(s)
+    except ValueError: return None   # a record folder, or a fault `read_baseline` names
+    return "val_loss", positive_number(s, where)
+
+# %% ../nbs/88_significance.ipynb #939b5e90
+def read_baseline(arg: str, nats_per_bpb: float) -> tuple[list, str]:
+    "The baseline's val_loss values and a description, from `loss:X` or a plain X (nats), `bpb:X`, or a record folder."
+    conv = lambda x, where: positive_number(x, where) * nats_per_bpb
+    num = baseline_number(arg)
+    if num is not None:
+        metric, v = num
+        return ([v], f"val_loss {v!r}") if metric == "val_loss" else ([v * nats_per_bpb], f"val_bpb {v!r} (converted to nats)")
+    s = str(arg).strip()
     p = Path(s)
+    if not p.exists(): raise BaselineError(f"--baseline {s!r}: neither a number nor an existing record folder")
     p = p / "submission.json" if p.is_dir() else p
     try: sub = json.loads(p.read_text())
-    except (OSError, ValueError) as e:
-        raise BaselineError(f"{p}: baseline is neither a number nor a readable record ({e})") from None
+    except (OSError, ValueError) as e: raise BaselineError(f"{p}: baseline is not a readable record ({e})") from None
+    if not isinstance(sub, dict): raise BaselineError(f"{p}: baseline is not a submission.json (no JSON object)")
     vals, bpb = [], False
-    for v in (sub.get("seed_results") or {}).values():
-        if isinstance(v, dict) and "val_loss" in v: vals.append(float(v["val_loss"]))
-        elif isinstance(v, dict) and "val_bpb" in v: vals.append(conv(v["val_bpb"])); bpb = True
-        elif isinstance(v, (int, float)): vals.append(conv(v)); bpb = True
+    for k, v in (sub.get("seed_results") or {}).items():
+        where = f"{p}: seed_results[{k!r}]"
+        if isinstance(v, dict) and "val_loss" in v: vals.append(positive_number(v["val_loss"], where + "['val_loss']"))
+        elif isinstance(v, dict) and "val_bpb" in v: vals.append(conv(v["val_bpb"], where + "['val_bpb']")); bpb = True
+        elif isinstance(v, (int, float)): vals.append(conv(v, where)); bpb = True
     if not vals:
-        if "val_loss" in sub: vals = [float(sub["val_loss"])]
-        elif "val_bpb" in sub: vals, bpb = [conv(sub["val_bpb"])], True
+        if "val_loss" in sub: vals = [positive_number(sub["val_loss"], f"{p}: val_loss")]
+        elif "val_bpb" in sub: vals, bpb = [conv(sub["val_bpb"], f"{p}: val_bpb")], True
         else: raise BaselineError(f"{p}: no seed_results, val_loss or val_bpb")
     return vals, f"{p.parent.name} ({len(vals)} seed{'s' * (len(vals) > 1)}{', val_bpb converted to nats' if bpb else ''})"
 

@@ -3,18 +3,21 @@
 Two smoke runs (in process), `golf_record` in the plain and the compressed form, then three subprocesses with the same
 settings given through the challenge's environment variables: the plain `train_gpt.py` in an empty folder with golf_nb
 made unimportable, the compressed one run as `python train_gpt.py`, and `golf_train`. All three must report the same
-final metrics. About half a minute on a 2-core CPU.
+final metrics. Then the refusals, and `--baseline` in each of its forms (the README's command included), checking the
+baseline each record reports. About a minute on a 2-core CPU.
 """
 import ast, contextlib, io, json, os, shutil, subprocess, sys
 from pathlib import Path
 
 import pytest
 
+import golf_nb
 from golf_nb.corpus import ensure_embedded_data
 from golf_nb.launch import main as golf_train
 from golf_nb.records import record_main, ARTIFACT_CAP
 from golf_nb.bundle import expand_source
 
+PACKAGE_ROOT = str(Path(golf_nb.__file__).resolve().parents[1])   # the golf_nb under test, for golf_train in a subprocess
 RUN_ARGS = ["--preset", "smoke", "--iterations", "6", "--train_batch_tokens", "1024", "--warmup_steps", "1",
             "--val_max_tokens", "4096", "--val_loss_every", "0", "--num_layers", "2", "--model_dim", "32",
             "--num_heads", "2", "--num_kv_heads", "1", "--bigram_vocab_size", "64", "--bigram_dim", "16"]
@@ -113,8 +116,8 @@ def test_record_folder_and_standalone_script(runs, tmp_path):
         "compressed": subprocess.Popen([sys.executable, "train_gpt.py"], cwd=alone_z, env=env,
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
         "golf_train": subprocess.Popen([sys.executable, "-m", "golf_nb.launch", "--preset", "smoke"], cwd=ref,
-                                       env={**env, "RUN_DIR": str(ref / "run")}, stdout=subprocess.PIPE,
-                                       stderr=subprocess.PIPE, text=True)}
+                                       env={**env, "RUN_DIR": str(ref / "run"), "PYTHONPATH": PACKAGE_ROOT},
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)}
     outs = {k: p.communicate(timeout=600) for k, p in procs.items()}
     for k, p in procs.items(): assert p.returncode == 0, f"{k}:\n{outs[k][1][-3000:]}"
     dirs = {"plain": next((alone / "runs").iterdir()), "compressed": next((alone_z / "runs").iterdir()), "golf_train": ref / "run"}
@@ -164,3 +167,51 @@ def test_record_refusals(runs, tmp_path):
     assert str(big) in msg and "over the 16,000,000-byte cap" in msg
     code, _, err = record(runs / "seed1", big, "--name", "big", "--out", tmp_path / "big_z", "--compressed_code")
     assert code == 0, err   # the compressed script leaves room
+
+
+def test_record_baseline_argument(runs, tmp_path):
+    "The README's `--baseline 1.1508`, `bpb:X`, `loss:X`, numbers of any length, a record folder, and the refusals."
+    summaries = [json.loads((runs / f"seed{s}" / "summary.json").read_text()) for s in (1, 2)]
+    nats_per_bpb = sum(s["val_loss"] / s["val_bpb"] for s in summaries) / 2
+    assert all(3 < s["val_loss"] < 10 for s in summaries)   # tiny runs: a baseline of 12.3456 nats is beaten, 2.0727 is not
+
+    def significance(baseline, out="MyRecipe"):
+        code, stdout, err = record(runs / "seed1", runs / "seed2", "--name", "MyRecipe", "--out", tmp_path / out,
+                                   "--force", "--baseline", baseline)
+        assert code == 0, err
+        sig = json.loads((tmp_path / out / "submission.json").read_text())["significance"]
+        assert f"vs baseline {sig['baseline_mean']:.5f} ({sig['baseline']};" in (tmp_path / out / "README.md").read_text()
+        line = stdout.splitlines()[-1]
+        assert line.startswith(f"significance: val_loss {sig['mean']:.5f} vs baseline {sig['baseline_mean']:.5f}"), line
+        return sig
+
+    # the README's literal command: a plain number is a val_loss in nats, bpb:X a val_bpb in these runs' nats per bpb
+    sig = significance("1.1508")
+    assert (sig["baseline_mean"], sig["baseline"], sig["significant"]) == (1.1508, "val_loss 1.1508", False)
+    sig = significance("bpb:1.1508")
+    assert sig["baseline_mean"] == pytest.approx(1.1508 * nats_per_bpb, rel=1e-12) and not sig["significant"]
+    assert sig["baseline"] == "val_bpb 1.1508 (converted to nats)"
+    for arg, metric, value in (("1.15080", "val_loss", 1.1508), ("2.0727", "val_loss", 2.0727), ("12.3456", "val_loss", 12.3456),
+                               ("loss:1.94301", "val_loss", 1.94301), ("bpb:1.12345", "val_bpb", 1.12345)):
+        sig = significance(arg)
+        want = value * nats_per_bpb if metric == "val_bpb" else value
+        assert sig["baseline_mean"] == pytest.approx(want, rel=1e-12), (arg, sig["baseline_mean"], want)
+        assert sig["baseline"].startswith(f"{metric} {value!r}"), (arg, sig["baseline"])
+        assert sig["significant"] == (value > 10), arg
+
+    # another record folder (and its submission.json) as the baseline: Welch's test on both sets of seeds
+    for base in (tmp_path / "MyRecipe", tmp_path / "MyRecipe" / "submission.json"):
+        sig = significance(str(base), out="again")
+        assert (sig["test"], sig["n_baseline"], sig["baseline"]) == ("Welch t", 2, "MyRecipe (2 seeds)")
+        assert sig["improvement"] == pytest.approx(0.0, abs=1e-12) and not sig["significant"]
+
+    # refusals name the argument and the fault, and write nothing
+    for bad, fault in (("nan", "'nan' is not a finite positive number"), ("inf", "'inf' is not a finite positive number"),
+                       ("0", "'0' is not a finite positive number"), ("-1.2", "'-1.2' is not a finite positive number"),
+                       ("bpb:", "no number after 'bpb:'"), ("bpb:abc", "'abc' is not a number"),
+                       ("xyz:1.2", "unknown prefix 'xyz:'"),
+                       (str(tmp_path / "none"), "neither a number nor an existing record folder")):
+        code, _, err = record(runs / "seed1", runs / "seed2", "--name", "bad", "--out", tmp_path / "never",
+                              "--baseline", bad)
+        assert code == 1 and f"golf_record: --baseline {bad!r}: {fault}" in err, (bad, err)
+        assert not (tmp_path / "never").exists()
