@@ -8,8 +8,8 @@ import argparse, importlib, json, re, sys, time
 from dataclasses import asdict, fields
 from pathlib import Path
 from .config import RunConfig, ConfigError, preset, env_name, parse_value
-from .quant import ARTIFACT_CAP, write_bytes_atomic
-from .train import write_json_atomic
+from .quant import ARTIFACT_CAP
+from .files import write_atomic, write_json_atomic
 from .bundle import BundleError, bundle_defaults, bundle_modules, bundle_source, compress_source
 from .significance import BaselineError, improvement_test, mean_std, read_baseline, significance_line
 
@@ -197,10 +197,10 @@ def make_record(run_dirs, name: str,  # run directories; the record's name
                          modules=bundle_modules(), golf_nb_version=importlib.import_module("golf_nb").__version__,
                          **{k: defaults[k] for k in ("data_path", "tokenizer_path")}))
     out.mkdir(parents=True, exist_ok=True)
-    write_bytes_atomic(out / "train_gpt.py", code.encode("utf-8"))
-    for r in runs: write_bytes_atomic(out / f"train_seed{r['seed']}.log", (r["dir"] / "log.txt").read_bytes())
+    write_atomic(out / "train_gpt.py", code.encode("utf-8"))
+    for r in runs: write_atomic(out / f"train_seed{r['seed']}.log", (r["dir"] / "log.txt").read_bytes())
     write_json_atomic(out / "submission.json", sub)
-    write_bytes_atomic(out / "README.md", record_readme(sub, cfg0, out.as_posix(), notes).encode())
+    write_atomic(out / "README.md", record_readme(sub, cfg0, out.as_posix(), notes).encode())
     return {**sub, "out": str(out)}
 
 # %% ../nbs/90_records.ipynb #a1c70b43
