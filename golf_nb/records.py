@@ -103,7 +103,7 @@ def record_readme(sub: dict,  # the submission dict
         f"Author: {sub['author'] or '-'} ({sub['github_id'] or '-'}), {sub['date']}.", "",
         "## Results", "", "| seed | val_bpb | val_loss | steps | train time | eval time | model bytes | total bytes |",
         "|---|---|---|---|---|---|---|---|", *rows, "",
-        "Scores are those of the de-quantized artifact (sliding-window evaluation when `eval_stride` is set). Total "
+        "Scores are those of the de-quantized artifact (with the evaluator of `eval_mode`: the seed's sliding windows by default). Total "
         "bytes are the artifact plus this folder's `train_gpt.py`, recounted here (the runs counted golf_nb's source).", "",
         "## Significance", "", significance_line(sig).replace("significance: ", "Result: "), "",
         f"A one-sided t-test of H1: mean val_loss < baseline mean - {sig['min_delta'] if sig else 0.005} nats (the "
