@@ -14,7 +14,7 @@ try: from torch.nn.attention import SDPBackend, sdpa_kernel
 except ImportError: SDPBackend = sdpa_kernel = None  # torch < 2.3: the backend choice is ignored
 
 # %% auto #0
-__all__ = ['SDPA_HAS_GQA', 'ROLES', 'BF16_ROLES', 'rms_norm', 'RMSNorm', 'CastedLinear', 'Rotary', 'apply_rotary', 'sdpa_backend',
+__all__ = ['SDPA_HAS_GQA', 'BF16_ROLES', 'rms_norm', 'RMSNorm', 'CastedLinear', 'Rotary', 'apply_rotary', 'sdpa_backend',
            'causal_attention', 'CausalSelfAttention', 'MLP', 'SmearGate', 'bigram_hash', 'BigramHash', 'Block', 'GPT',
            'build_model', 'count_params', 'RoleError', 'param_role', 'param_roles', 'to_mixed_precision',
            'cast_for_device']
@@ -250,12 +250,10 @@ def count_params(model: nn.Module) -> int:
 class RoleError(ValueError):
     "A parameter whose role is unknown, or that is not in exactly one optimizer group."
 
-ROLES = ("embed", "head", "table", "attn", "mlp", "matrix", "control")
-
 def param_role(name: str, t: torch.Tensor,  # a parameter (or state-dict tensor) of a `GPT`, by its name
                control_patterns: tuple = ()  # names of control tensors (`derive(cfg).control_patterns`)
                ) -> str:
-    "The role of parameter `name`, one of `ROLES`; `RoleError` if no rule covers it."
+    "The role of parameter `name`: embed, head, table, attn, mlp, matrix or control; `RoleError` if none."
     if t.ndim < 2 or any(pat in name for pat in control_patterns): return "control"
     if name == "tok_emb.weight": return "embed"
     if name == "lm_head.weight": return "head"

@@ -133,14 +133,11 @@ def split_params(model: torch.nn.Module, cfg: RunConfig) -> dict:
     "`model`'s trainable parameters by role: lists under 'tok', 'muon', 'scalar', 'head', in the seed's order."
     roles, groups = param_roles(model, derive(cfg).control_patterns), dict(tok=[], head=[], muon=[], scalar=[])
     for name, p in sorted(model.named_parameters(), key=lambda item: _seed_rank(item[0])):  # stable sort
-        if not p.requires_grad or p.numel() == 0: continue  # frozen, or empty (no skips with one block)
-        group = ROLE_GROUPS.get(roles[name])
-        if group is None: raise RoleError(f"parameter {name!r} has role {roles[name]!r}, which no optimizer takes")
-        groups[group].append(p)
-    return groups
+        if p.requires_grad and p.numel() and roles[name] in ROLE_GROUPS: groups[ROLE_GROUPS[roles[name]]].append(p)
+    return groups  # frozen and empty parameters (no skips with one block) have no group; check_groups names others
 
 def check_groups(model: torch.nn.Module, opts) -> None:
-    "Raise `RoleError` naming the first trainable parameter of `model` that is not in exactly one of `opts`' groups."
+    "Raise `RoleError` naming a trainable parameter of `model` that is not in exactly one group of `opts`."
     count = {}
     for o in opts:
         for group in o.param_groups:
