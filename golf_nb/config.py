@@ -75,16 +75,19 @@ class RunConfig:
     swa_start_frac: float = 0.5  # collect once the LR multiplier is below this
     swa_every: int = 50  # collect every N steps
     # --- quantization
-    embed_quant: str = "fp16"  # token embedding in the artifact: fp16, int6 or int8
+    embed_quant: str = "fp16"  # token embedding in the artifact: fp16, int5, int6, int8 (percentile clip) or int8_rows
     control_tensor_name_patterns: str = "attn_scale,attn_scales,mlp_scale,mlp_scales,resid_mix,resid_mixes,q_gain,skip_weight,skip_weights,smear,bigram.scale"  # names kept in fp32 on GPU and passed through quantization
     fp16_keep_name_patterns: str = ""  # tensors kept in fp16 (empty: the last block's attn.c_k)
     int8_keep_float_fp32_name_patterns: str = ""  # large tensors kept in fp32 (empty: the control patterns)
+    mlp_bits: int = 5  # bits per value of the MLP matrices in the artifact (2..8, one scale per row)
+    attn_bits: int = 6  # bits per value of the attention matrices and the bigram projection (2..8)
+    keep_max_numel: int = 65_536  # float tensors of at most this many elements are stored whole (fp16)
     # --- golf_nb's additions (defaults reproduce the seed)
     muon_weight_decay: float = 0.04  # decoupled weight decay of the Muon group
     ema_decay: float = 0.0  # exponential moving average of weights (0: off)
     grad_accum_steps: int = 0  # micro-steps per optimizer step (0: 8 // world size, as the seed)
     torch_compile: bool = True  # compile the model and Newton-Schulz on CUDA
-    compressor: str = "zstd"  # artifact compression: zstd (level 22) or zlib (level 9)
+    compressor: str = "zstd"  # artifact compression: zstd (level 22), zlib (9), lzma (9e) or brotli (11)
     val_max_tokens: int = 0  # cut the validation tokens to this many (0: all)
     run_dir: str = ""  # where the run writes its files (empty: runs/<run_id>)
     code_bytes: int = 0  # bytes of counted code (0: measure the package's own source)
@@ -247,8 +250,12 @@ def validate(c: RunConfig, world_size: int = 1) -> RunConfig:
          f"over {world_size} ranks x {accum} micro-steps")
     need(c.val_batch_size // (world_size * accum) >= c.train_seq_len,
          f"val_batch_size={c.val_batch_size} gives less than one sequence per rank and micro-step")
-    need(c.embed_quant in ("fp16", "int6", "int8"), f"embed_quant must be fp16, int6 or int8, got {c.embed_quant!r}")
-    need(c.compressor in ("zstd", "zlib"), f"compressor must be zstd or zlib, got {c.compressor!r}")
+    need(c.embed_quant in ("fp16", "int5", "int6", "int8", "int8_rows"),
+         f"embed_quant must be fp16, int5, int6, int8 (percentile clip) or int8_rows, got {c.embed_quant!r}")
+    need(c.compressor in ("zstd", "zlib", "lzma", "brotli"),
+         f"compressor must be zstd, zlib, lzma or brotli, got {c.compressor!r}")
+    for f in ("mlp_bits", "attn_bits"): need(2 <= getattr(c, f) <= 8, f"{f} must be in 2..8, got {getattr(c, f)}")
+    need(c.keep_max_numel >= 0, f"keep_max_numel must be >= 0, got {c.keep_max_numel}")
     need(c.attn_backend in ("flash", "cudnn", "efficient", "math", "auto"), f"unknown attn_backend {c.attn_backend!r}")
     need(0.0 <= c.ema_decay < 1.0, f"ema_decay must be in [0, 1), got {c.ema_decay}")
     need(not (c.ema_decay > 0 and c.swa_enabled), f"ema_decay={c.ema_decay} and swa_enabled=1: the two weight averages "

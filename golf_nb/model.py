@@ -4,7 +4,7 @@
 
 # %% ../nbs/30_model.ipynb #0909874b
 from __future__ import annotations
-import contextlib, math
+import contextlib, math, re
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -14,9 +14,10 @@ try: from torch.nn.attention import SDPBackend, sdpa_kernel
 except ImportError: SDPBackend = sdpa_kernel = None  # torch < 2.3: the backend choice is ignored
 
 # %% auto #0
-__all__ = ['SDPA_HAS_GQA', 'rms_norm', 'RMSNorm', 'CastedLinear', 'Rotary', 'apply_rotary', 'sdpa_backend', 'causal_attention',
-           'CausalSelfAttention', 'MLP', 'SmearGate', 'bigram_hash', 'BigramHash', 'Block', 'GPT', 'build_model',
-           'count_params', 'to_mixed_precision', 'cast_for_device']
+__all__ = ['SDPA_HAS_GQA', 'BF16_ROLES', 'rms_norm', 'RMSNorm', 'CastedLinear', 'Rotary', 'apply_rotary', 'sdpa_backend',
+           'causal_attention', 'CausalSelfAttention', 'MLP', 'SmearGate', 'bigram_hash', 'BigramHash', 'Block', 'GPT',
+           'build_model', 'count_params', 'RoleError', 'param_role', 'param_roles', 'to_mixed_precision',
+           'cast_for_device']
 
 # %% ../nbs/30_model.ipynb #909a0f32
 def rms_norm(x: torch.Tensor) -> torch.Tensor:
@@ -245,17 +246,43 @@ def count_params(model: nn.Module) -> int:
     "Number of parameters (tied weights counted once)."
     return sum(p.numel() for p in model.parameters())
 
+# %% ../nbs/30_model.ipynb #fc876b0c
+class RoleError(ValueError):
+    "A parameter whose role is unknown, or that is not in exactly one optimizer group."
+
+def param_role(name: str, t: torch.Tensor,  # a parameter (or state-dict tensor) of a `GPT`, by its name
+               control_patterns: tuple = ()  # names of control tensors (`derive(cfg).control_patterns`)
+               ) -> str:
+    "The role of parameter `name`: embed, head, table, attn, mlp, matrix or control; `RoleError` if none."
+    if t.ndim < 2 or any(pat in name for pat in control_patterns): return "control"
+    if name == "tok_emb.weight": return "embed"
+    if name == "lm_head.weight": return "head"
+    if name == "bigram.embed.weight": return "table"
+    if t.ndim == 2:
+        if name == "bigram.proj.weight": return "matrix"
+        if re.fullmatch(r"blocks\.\d+\.attn\.[\w.]+\.weight", name): return "attn"
+        if re.fullmatch(r"blocks\.\d+\.mlp\.[\w.]+\.weight", name): return "mlp"
+    raise RoleError(f"parameter {name!r} of shape {tuple(t.shape)} has no role: "
+                    "give it one in golf_nb.model.param_role")
+
+def param_roles(model: nn.Module, control_patterns: tuple | None = None  # default: those of `model.cfg`
+                ) -> dict:
+    "`{name: role}` of every parameter of `model`, in its order."
+    pats = derive(model.cfg).control_patterns if control_patterns is None else control_patterns
+    return {n: param_role(n, p, pats) for n, p in model.named_parameters()}
+
 # %% ../nbs/30_model.ipynb #f402d7f3
+BF16_ROLES = ("embed", "table")  # roles kept in bf16 on the GPU; every other parameter is fp32
+
 def to_mixed_precision(model: GPT, control_patterns: tuple | None = None, keep_rope_fp32: bool = False) -> GPT:
-    "Cast `model` to bf16, then restore fp32 for linear weights, tensors with ndim < 2 and control tensors."
-    patterns = derive(model.cfg).control_patterns if control_patterns is None else control_patterns
+    "Cast `model` to bf16, then restore fp32 for every parameter whose role is not in `BF16_ROLES`."
+    roles = param_roles(model, control_patterns)
     model.bfloat16()
     for m in model.modules():
-        if isinstance(m, CastedLinear): m.float()
         if keep_rope_fp32 and isinstance(m, Rotary): m.inv_freq = m.inv_freq.float()
     with torch.no_grad():
         for name, p in model.named_parameters():
-            if p.ndim < 2 or any(pat in name for pat in patterns): p.data = p.data.float()
+            if roles[name] not in BF16_ROLES: p.data = p.data.float()
     return model
 
 def cast_for_device(model: GPT, device, keep_rope_fp32: bool = False) -> GPT:

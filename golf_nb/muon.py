@@ -10,10 +10,12 @@ import torch
 import torch.distributed as dist
 from .config import RunConfig, derive
 from .dist import all_reduce_, is_dist
+from .model import RoleError, param_roles
 
 # %% auto #0
-__all__ = ['NS_COEFFS', 'zeropower_via_newtonschulz5', 'muon_update', 'muon_update_batched', 'Muon', 'Optimizers', 'split_params',
-           'build_optimizers', 'set_lr_scale', 'muon_momentum_at', 'set_muon_momentum']
+__all__ = ['NS_COEFFS', 'ROLE_GROUPS', 'SEED_ORDER', 'zeropower_via_newtonschulz5', 'muon_update', 'muon_update_batched', 'Muon',
+           'Optimizers', 'split_params', 'check_groups', 'build_optimizers', 'set_lr_scale', 'muon_momentum_at',
+           'set_muon_momentum']
 
 # %% ../nbs/40_muon.ipynb #e2d1a9e5
 NS_COEFFS = (3.4445, -4.7750, 2.0315)
@@ -119,24 +121,35 @@ class Optimizers:
         for o, s in zip(self, states, strict=True): o.load_state_dict(s)
 
 # %% ../nbs/40_muon.ipynb #01b19b83
-def split_params(model: torch.nn.Module, cfg: RunConfig) -> dict:
-    "The seed's grouping of `model`'s parameters: lists under 'tok', 'muon', 'scalar', 'head'."
-    ctrl = derive(cfg).control_patterns
-    is_ctrl = lambda n, p: p.ndim < 2 or any(pat in n for pat in ctrl)
-    block_params = list(model.blocks.named_parameters())
-    groups = dict(tok=[model.tok_emb.weight], head=[] if model.lm_head is None else [model.lm_head.weight],
-                  muon=[p for n, p in block_params if p.ndim == 2 and not is_ctrl(n, p)],
-                  scalar=[p for n, p in block_params if is_ctrl(n, p)])
-    if model.skip_weights.numel() > 0: groups["scalar"].append(model.skip_weights)
-    groups["scalar"].append(model.smear.gate)
-    if model.bigram is not None:
-        groups["tok"].append(model.bigram.embed.weight)
-        groups["scalar"].append(model.bigram.scale)
-        if model.bigram.proj is not None: groups["muon"].append(model.bigram.proj.weight)
-    return groups
+ROLE_GROUPS = {"embed": "tok", "table": "tok", "head": "head", "attn": "muon", "mlp": "muon", "matrix": "muon",
+               "control": "scalar"}  # optimizer group of each parameter role
+SEED_ORDER = ("blocks.", "tok_emb.", "lm_head.", "skip_weights", "smear.", "bigram.")  # the seed's order within a group
 
+def _seed_rank(name: str) -> int:
+    "Position of `name`'s part in `SEED_ORDER` (parts it does not list come last)."
+    return next((i for i, pre in enumerate(SEED_ORDER) if name.startswith(pre)), len(SEED_ORDER))
+
+def split_params(model: torch.nn.Module, cfg: RunConfig) -> dict:
+    "`model`'s trainable parameters by role: lists under 'tok', 'muon', 'scalar', 'head', in the seed's order."
+    roles, groups = param_roles(model, derive(cfg).control_patterns), dict(tok=[], head=[], muon=[], scalar=[])
+    for name, p in sorted(model.named_parameters(), key=lambda item: _seed_rank(item[0])):  # stable sort
+        if p.requires_grad and p.numel() and roles[name] in ROLE_GROUPS: groups[ROLE_GROUPS[roles[name]]].append(p)
+    return groups  # frozen and empty parameters (no skips with one block) have no group; check_groups names others
+
+def check_groups(model: torch.nn.Module, opts) -> None:
+    "Raise `RoleError` naming a trainable parameter of `model` that is not in exactly one group of `opts`."
+    count = {}
+    for o in opts:
+        for group in o.param_groups:
+            for p in group["params"]: count[id(p)] = count.get(id(p), 0) + 1
+    for name, p in model.named_parameters():
+        n = count.get(id(p), 0)
+        if p.requires_grad and p.numel() > 0 and n != 1:
+            raise RoleError(f"parameter {name!r} is in {n} optimizer groups, not exactly one")
+
+# %% ../nbs/40_muon.ipynb #65d2943a
 def build_optimizers(model: torch.nn.Module, cfg: RunConfig) -> Optimizers:
-    "The seed's optimizers for `model` (a `GPT`), with learning rates and decays from `cfg`."
+    "The seed's optimizers for `model` (a `GPT`), lrs and decays from `cfg`; each parameter in one group."
     g = split_params(model, cfg)
     fused = next(model.parameters()).device.type == "cuda"
     adam = dict(betas=(cfg.beta1, cfg.beta2), eps=cfg.adam_eps, fused=fused)
@@ -150,7 +163,9 @@ def build_optimizers(model: torch.nn.Module, cfg: RunConfig) -> Optimizers:
                                weight_decay=cfg.weight_decay, **adam)
     head = None if not g["head"] else torch.optim.Adam(
         [dict(params=g["head"], lr=cfg.head_lr, base_lr=cfg.head_lr)], **adam)
-    return Optimizers(tok, muon, scalar, head)
+    opts = Optimizers(tok, muon, scalar, head)
+    check_groups(model, opts)
+    return opts
 
 # %% ../nbs/40_muon.ipynb #2069dc01
 def set_lr_scale(opts: Optimizers, scale: float) -> None:

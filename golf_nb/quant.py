@@ -4,22 +4,25 @@
 
 # %% ../nbs/60_quant.ipynb #b8860dea
 from __future__ import annotations
-import io, os, sys, warnings, zlib
+import io, lzma, os, sys, warnings, zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 import torch
 from torch import Tensor
 from .config import RunConfig, derive
+from .model import param_role
 try: import zstandard
 except ImportError: zstandard = None
 
 # %% auto #0
-__all__ = ['FP16_TINY', 'INT8_CLIP_PERCENTILE', 'ZSTD_MAGIC', 'ARTIFACT_CAP', 'int_range', 'quantize_rows', 'dequantize_rows',
-           'quantize_rows_clip', 'QuantPolicy', 'quant_policy', 'quant_category', 'tensor_policy', 'ArtifactError',
-           'meta_kind', 'quantize_tensor', 'quantize_state_dict', 'dequantize_state_dict', 'compress_payload',
-           'decompress_payload', 'pack_artifact', 'unpack_artifact', 'write_bytes_atomic', 'save_artifact',
-           'load_artifact', 'SizeError', 'size_account', 'check_size', 'code_bytes_of', 'quant_error_report',
-           'bytes_by_group']
+__all__ = ['FP16_TINY', 'INT8_CLIP_PERCENTILE', 'QUANTIZERS', 'ZSTD_MAGIC', 'ARTIFACT_MAGIC', 'COMPRESSORS', 'ARTIFACT_CAP',
+           'int_range', 'quantize_rows', 'dequantize_rows', 'quantize_rows_clip', 'Quantizer', 'quantizer', 'row_kind',
+           'QuantPolicy', 'quant_policy', 'quant_category', 'tensor_policy', 'ArtifactError', 'meta_kind',
+           'quantize_tensor', 'quantize_state_dict', 'dequantize_state_dict', 'collect_hessians', 'Compressor',
+           'compress_payload', 'decompress_payload', 'pack_artifact', 'unpack_artifact', 'write_bytes_atomic',
+           'save_artifact', 'load_artifact', 'SizeError', 'size_account', 'check_size', 'code_bytes_of',
+           'quant_error_report', 'bytes_by_group']
 
 # %% ../nbs/60_quant.ipynb #06e46e78
 FP16_TINY = torch.finfo(torch.float16).tiny  # smallest normal fp16, the floor of a stored scale
@@ -64,41 +67,76 @@ def quantize_rows_clip(w: Tensor, percentile: float = INT8_CLIP_PERCENTILE) -> t
     q = torch.round(w32.clamp(-clip, clip) / scale)
     return q.clamp(-127, 127).to(torch.int8).contiguous(), scale
 
+# %% ../nbs/60_quant.ipynb #221d89d9
+@dataclass(frozen=True)
+class Quantizer:
+    "One storage format of a tensor in the artifact: how to store it, how to read it back."
+    quantize: Callable  # (name, t, stats) -> CPU (values, scale), scale None if kept
+    dequantize: Callable = dequantize_rows  # (values, scale) -> tensor
+    bits: int | None = None  # nominal bits per value (None: the stored dtype's)
+    kept: bool = False  # stored whole under its name (else as name.q and name.scale)
+    calibrated: bool = False  # needs calibration statistics
+
+def _kept(cast) -> Quantizer: return Quantizer(lambda name, t, stats: (cast(t), None), lambda v, s: v, kept=True)
+def _rows(bits: int) -> Quantizer: return Quantizer(lambda name, t, stats: quantize_rows(t, bits), bits=bits)
+
+QUANTIZERS: dict[str, Quantizer] = {  # kind -> quantizer; register a new format by adding it here
+    "passthrough": _kept(lambda t: t.half() if t.is_floating_point() else t), "fp32": _kept(lambda t: t.float()),
+    "fp16": _kept(lambda t: t.half()), **{f"int{b}": _rows(b) for b in range(2, 8)}, "int8_rows": _rows(8),
+    "int8": Quantizer(lambda name, t, stats: quantize_rows_clip(t), bits=8)}
+
+def quantizer(kind: str) -> Quantizer:
+    "The registered quantizer of `kind`."
+    if kind not in QUANTIZERS: raise ValueError(f"unknown quantization kind {kind!r}")
+    return QUANTIZERS[kind]
+
+def row_kind(bits: int) -> str:
+    "The per-row kind of `bits` bits: int2 ... int7, or int8_rows (`int8` is the seed's percentile clip)."
+    int_range(bits)  # refuses widths outside 2..8
+    return "int8_rows" if bits == 8 else f"int{bits}"
+
 # %% ../nbs/60_quant.ipynb #f960e82b
 @dataclass(frozen=True)
 class QuantPolicy:
     "What decides each tensor's format in the artifact, and how the artifact is compressed."
     fp32_keep: tuple = ()  # name patterns of large float tensors kept in fp32
     fp16_keep: tuple = ()  # name patterns of tensors kept in fp16
-    embed_quant: str = "fp16"  # embeddings: fp16, int6 or int8
-    compressor: str = "zstd"  # zstd (level 22) or zlib (level 9)
-    keep_max_numel: int = 65_536  # tensors this small are kept whole
+    embed_quant: str = "fp16"  # embeddings and an untied head: a kind of `QUANTIZERS`
+    compressor: str = "zstd"  # one of `COMPRESSORS`
+    keep_max_numel: int = 65_536  # float tensors this small are kept whole
     mlp_bits: int = 5  # MLP matrices
-    attn_bits: int = 6  # attention matrices
+    attn_bits: int = 6  # attention matrices and other Muon matrices
+    control: tuple = ()  # name patterns of control tensors (see `param_role`)
+    overrides: tuple = ()  # (name pattern, kind) pairs, tried first
 
 def quant_policy(cfg: RunConfig | QuantPolicy) -> QuantPolicy:
     "The quantization policy of run config `cfg` (a `QuantPolicy` is returned as is)."
     if isinstance(cfg, QuantPolicy): return cfg
     d = derive(cfg)
-    return QuantPolicy(d.fp32_keep, d.fp16_keep, cfg.embed_quant, cfg.compressor)
+    return QuantPolicy(d.fp32_keep, d.fp16_keep, cfg.embed_quant, cfg.compressor, cfg.keep_max_numel, cfg.mlp_bits,
+                       cfg.attn_bits, d.control_patterns)
 
 def quant_category(name: str) -> str:
-    "The seed's category of a tensor name: embed, mlp, attn or other."
+    "The seed's category of a tensor name, for reports: embed, mlp, attn or other."
     if "tok_emb" in name or "lm_head" in name: return "embed"
     if ".mlp." in name: return "mlp"
     if ".attn." in name or ".proj." in name: return "attn"
     return "other"
 
 def tensor_policy(name: str, t: Tensor, cfg: RunConfig | QuantPolicy) -> str:
-    "How tensor `name` is stored: passthrough, fp32, fp16, int5, int6 or int8 (first matching rule wins)."
-    p, cat = quant_policy(cfg), quant_category(name)
-    if not t.is_floating_point() or t.numel() <= p.keep_max_numel: return "passthrough"
+    "How tensor `name` is stored: a kind of `QUANTIZERS` (first matching rule wins)."
+    p = quant_policy(cfg)
+    if not t.is_floating_point(): return "passthrough"
+    for pattern, kind in p.overrides:
+        if pattern in name: return kind
+    if t.numel() <= p.keep_max_numel: return "passthrough"
     if any(s in name for s in p.fp32_keep): return "fp32"
-    if cat == "embed": return p.embed_quant
+    role = param_role(name, t, p.control)
+    if role in ("embed", "head"): return p.embed_quant
     if any(s in name for s in p.fp16_keep): return "fp16"
-    if cat == "mlp": return f"int{p.mlp_bits}"
-    if cat == "attn": return f"int{p.attn_bits}"
-    return "int8"
+    if role == "mlp": return row_kind(p.mlp_bits)
+    if role in ("attn", "matrix"): return row_kind(p.attn_bits)
+    return "int8"  # table, control
 
 # %% ../nbs/60_quant.ipynb #a5d1bd5d
 class ArtifactError(ValueError):
@@ -113,22 +151,22 @@ def meta_kind(entry) -> str:
         if entry == m: return kind
     raise ArtifactError(f"unknown quantization entry {entry!r}")
 
-def quantize_tensor(t: Tensor, kind: str) -> tuple[Tensor, Tensor | None]:
+def quantize_tensor(t: Tensor, kind: str, name: str = "",
+                    stats=None  # calibration statistics of `name`, for a calibrated kind
+                    ) -> tuple[Tensor, Tensor | None]:
     "The stored form of `t` under `kind`: (values, scale), with scale None for a kept tensor."
-    t = t.detach().cpu().contiguous()
-    if kind == "passthrough": return (t.half() if t.is_floating_point() else t), None
-    if kind == "fp32": return t.float(), None
-    if kind == "fp16": return t.half(), None
-    if kind == "int8": return quantize_rows_clip(t)
-    if kind.startswith("int") and kind[3:].isdigit(): return quantize_rows(t, int(kind[3:]))
-    raise ValueError(f"unknown quantization kind {kind!r}")
+    qz = quantizer(kind)
+    if qz.calibrated and stats is None: raise ValueError(f"{name}: kind {kind!r} needs calibration statistics")
+    return qz.quantize(name, t.detach().cpu().contiguous(), stats)
 
-def quantize_state_dict(sd: dict, cfg: RunConfig | QuantPolicy) -> tuple[dict, dict]:
+def quantize_state_dict(sd: dict, cfg: RunConfig | QuantPolicy,
+                        stats: dict | None = None  # calibration statistics by tensor name
+                        ) -> tuple[dict, dict]:
     "Quantize every tensor of `sd` by the policy of `cfg`: (stored tensors, meta), in the seed's layout."
-    q, meta = {}, {}
+    p, stats, q, meta = quant_policy(cfg), stats or {}, {}, {}
     for name, t in sd.items():
-        kind = tensor_policy(name, t, cfg)
-        v, s = quantize_tensor(t, kind)
+        kind = tensor_policy(name, t, p)
+        v, s = quantize_tensor(t, kind, name, stats.get(name))
         if s is None: q[name] = v
         else: q[name + ".q"], q[name + ".scale"] = v, s
         meta[name] = _KEPT_META.get(kind, {"type": sys.intern(kind)})  # one string object: pickled once, as the seed's
@@ -142,45 +180,109 @@ def dequantize_state_dict(q: dict, meta: dict, template: dict) -> dict:
     if extra: raise ArtifactError(f"artifact has {len(extra)} tensor(s) the model lacks, e.g. {extra[0]!r}")
     out = {}
     for name, ref in template.items():
-        kept = meta_kind(meta[name]) in _KEPT_META
-        keys = [name] if kept else [name + ".q", name + ".scale"]
+        kind = meta_kind(meta[name])
+        if kind not in QUANTIZERS: raise ArtifactError(f"{name}: unknown quantization kind {kind!r}")
+        qz = QUANTIZERS[kind]
+        keys = [name] if qz.kept else [name + ".q", name + ".scale"]
         if any(k not in q for k in keys): raise ArtifactError(f"artifact lacks the stored values of {name!r}")
-        t = q[name] if kept else dequantize_rows(q[name + ".q"], q[name + ".scale"])
+        t = qz.dequantize(q[keys[0]], None if qz.kept else q[keys[1]])
         if tuple(t.shape) != tuple(ref.shape):
             raise ArtifactError(f"{name}: artifact has shape {tuple(t.shape)}, the model {tuple(ref.shape)}")
         out[name] = t.to(ref.dtype) if t.is_floating_point() else t
     return out
 
+# %% ../nbs/60_quant.ipynb #4335d0e2
+@torch.no_grad()
+def collect_hessians(model: torch.nn.Module,
+                     batches,  # an iterable of inputs: a tensor, or a tuple of the model's arguments
+                     names=None  # weight names to collect for (default: every nn.Linear's)
+                     ) -> dict:
+    "`{weight name: XᵀX / n}` (fp32, CPU) of the inputs each linear layer of `model` saw over `batches`."
+    sums, hooks = {}, []
+    def hook(key):
+        def add(mod, args):
+            x = args[0].detach().float().reshape(-1, args[0].shape[-1])  # (n, in)
+            h, n = sums.get(key, (0.0, 0))
+            sums[key] = (h + x.T @ x, n + x.shape[0])
+        return add
+    for mname, mod in model.named_modules():
+        key = f"{mname}.weight"
+        if isinstance(mod, torch.nn.Linear) and (names is None or key in names):
+            hooks.append(mod.register_forward_pre_hook(hook(key)))
+    try:
+        for b in batches: model(*b) if isinstance(b, (tuple, list)) else model(b)
+    finally:
+        for h in hooks: h.remove()
+    return {k: (h / n).cpu() for k, (h, n) in sums.items()}
+
 # %% ../nbs/60_quant.ipynb #c77b4d16
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+ARTIFACT_MAGIC = b"GNBA"  # then one byte n and the compressor's name in n ASCII bytes
 
-def compress_payload(raw: bytes, compressor: str = "zstd") -> bytes:
-    "`raw` compressed with zstd level 22 or zlib level 9 (zlib, with a warning, if zstandard is missing)."
-    if compressor not in ("zstd", "zlib"): raise ValueError(f"compressor must be zstd or zlib, got {compressor!r}")
+@dataclass(frozen=True)
+class Compressor:
+    "A compressor of the artifact's bytes."
+    compress: Callable  # bytes -> bytes
+    decompress: Callable  # bytes -> bytes
+
+def _zstd():
+    if zstandard is None: raise ModuleNotFoundError("the PyPI package zstandard is not installed")
+    return zstandard
+
+def _brotli():
+    try: import brotli
+    except ImportError: raise ModuleNotFoundError("the PyPI package brotli is not installed") from None
+    return brotli
+
+COMPRESSORS: dict[str, Compressor] = {  # name -> compressor (and a choice of `compressor` in `validate`)
+    "zstd": Compressor(lambda raw: _zstd().ZstdCompressor(level=22).compress(raw),
+                       lambda blob: _zstd().ZstdDecompressor().decompress(blob)),
+    "zlib": Compressor(lambda raw: zlib.compress(raw, 9), zlib.decompress),
+    "lzma": Compressor(lambda raw: lzma.compress(raw, preset=9 | lzma.PRESET_EXTREME), lzma.decompress),
+    "brotli": Compressor(lambda raw: _brotli().compress(raw, quality=11, lgwin=24),
+                         lambda blob: _brotli().decompress(blob))}
+
+def compress_payload(raw: bytes, compressor: str = "zstd",
+                     header: bool = False  # start with the header naming the compressor (as an artifact does)
+                     ) -> bytes:
+    "`raw` compressed by `compressor` (zstd falls back to zlib, with a warning, if zstandard is missing)."
+    if compressor not in COMPRESSORS:
+        raise ValueError(f"compressor must be one of {', '.join(COMPRESSORS)}, got {compressor!r}")
     if compressor == "zstd" and zstandard is None:
         warnings.warn("zstandard is not installed: compressing the artifact with zlib level 9 instead (larger)")
         compressor = "zlib"
-    if compressor == "zstd": return zstandard.ZstdCompressor(level=22).compress(raw)
-    return zlib.compress(raw, 9)
+    name = compressor.encode("ascii")
+    return (ARTIFACT_MAGIC + bytes([len(name)]) + name if header else b"") + COMPRESSORS[compressor].compress(raw)
 
 def decompress_payload(blob: bytes, source: str = "artifact") -> bytes:
-    "The bytes compressed in `blob`, zstd or zlib told apart by their first bytes; `source` names it in errors."
-    try:
-        if blob[:4] == ZSTD_MAGIC:
-            if zstandard is None: raise ArtifactError(f"{source}: compressed with zstd, but zstandard is not installed")
-            return zstandard.ZstdDecompressor().decompress(blob)
-        if len(blob) >= 2 and blob[0] & 0x0F == 8 and (blob[0] << 8 | blob[1]) % 31 == 0: return zlib.decompress(blob)
-    except ArtifactError: raise
-    except Exception as e: raise ArtifactError(f"{source}: corrupt or truncated compressed data ({e})") from None
-    raise ArtifactError(f"{source}: not a zstd or zlib stream (starts with {bytes(blob[:4]).hex(' ')})")
+    "The bytes compressed in `blob`, behind a header or a bare zstd or zlib stream; `source` names it in errors."
+    if blob[:4] == ARTIFACT_MAGIC:
+        n = blob[4] if len(blob) > 4 else 0
+        if n == 0 or len(blob) < 5 + n: raise ArtifactError(f"{source}: corrupt artifact header")
+        name, body = bytes(blob[5:5 + n]).decode("ascii", "replace"), blob[5 + n:]
+        if name not in COMPRESSORS: raise ArtifactError(f"{source}: unknown compressor {name!r} in its header")
+    elif blob[:4] == ZSTD_MAGIC: name, body = "zstd", blob
+    elif len(blob) >= 2 and blob[0] & 0x0F == 8 and (blob[0] << 8 | blob[1]) % 31 == 0: name, body = "zlib", blob
+    else:
+        raise ArtifactError(f"{source}: not a golf_nb artifact (starts with {bytes(blob[:4]).hex(' ')})")
+    try: return COMPRESSORS[name].decompress(body)
+    except ModuleNotFoundError as e: raise ArtifactError(f"{source}: compressed with {name}, but {e}") from None
+    except Exception as e: raise ArtifactError(f"{source}: corrupt or truncated {name} data ({e})") from None
 
 # %% ../nbs/60_quant.ipynb #6ba22b36
-def pack_artifact(sd: dict, cfg: RunConfig | QuantPolicy) -> bytes:
-    "The artifact of state dict `sd`: quantized by `cfg`'s policy, `torch.save`d, compressed."
-    q, meta = quantize_state_dict(sd, cfg)
+def pack_artifact(sd: dict, cfg: RunConfig | QuantPolicy,
+                  stats: dict | None = None,  # calibration statistics by tensor name (`collect_hessians`)
+                  model: torch.nn.Module | None = None, calib=None  # or the model and batches to collect them
+                  ) -> bytes:
+    "The artifact of state dict `sd`: quantized by `cfg`'s policy, `torch.save`d, compressed behind a header."
+    p = quant_policy(cfg)
+    if stats is None and model is not None and calib is not None:  # only for calibrated kinds
+        want = [n for n, t in sd.items() if quantizer(tensor_policy(n, t, p)).calibrated]
+        stats = collect_hessians(model, calib, want) if want else {}
+    q, meta = quantize_state_dict(sd, p, stats)
     buf = io.BytesIO()
     torch.save({"w": q, "m": meta}, buf)
-    return compress_payload(buf.getvalue(), quant_policy(cfg).compressor)
+    return compress_payload(buf.getvalue(), p.compressor, header=True)
 
 def unpack_artifact(blob: bytes, template: dict, source: str = "artifact") -> dict:
     "The de-quantized state dict in artifact bytes `blob`, shaped like `template`; `source` names it in errors."
@@ -204,9 +306,11 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> None:
     finally:
         if tmp.exists(): tmp.unlink()
 
-def save_artifact(path: str | os.PathLike, sd: dict, cfg: RunConfig | QuantPolicy) -> int:
+def save_artifact(path: str | os.PathLike, sd: dict, cfg: RunConfig | QuantPolicy,
+                  **calibration  # `stats`, or `model` and `calib`: as `pack_artifact`
+                  ) -> int:
     "Pack `sd` and write it to `path` atomically; returns the artifact's size in bytes."
-    blob = pack_artifact(sd, cfg)
+    blob = pack_artifact(sd, cfg, **calibration)
     write_bytes_atomic(path, blob)
     return len(blob)
 
@@ -242,16 +346,16 @@ def code_bytes_of(paths) -> int:
     return sum(len(Path(p).read_text(encoding="utf-8").encode("utf-8")) for p in paths)
 
 # %% ../nbs/60_quant.ipynb #98f4664e
-def quant_error_report(sd: dict, cfg: RunConfig | QuantPolicy) -> list[dict]:
+def quant_error_report(sd: dict, cfg: RunConfig | QuantPolicy, stats: dict | None = None) -> list[dict]:
     "One row per tensor of `sd`: name, shape, kind, bits, rel_rmse, max_abs_err, bytes_raw, bytes_stored."
-    rows = []
+    rows, p, stats = [], quant_policy(cfg), stats or {}
     for name, t in sd.items():
-        kind = tensor_policy(name, t, cfg)
-        v, s = quantize_tensor(t, kind)
+        kind = tensor_policy(name, t, p)
+        v, s = quantize_tensor(t, kind, name, stats.get(name))
         w = t.detach().cpu().double()
-        d = (v if s is None else dequantize_rows(v, s)).double()
+        d = quantizer(kind).dequantize(v, s).double()
         err, norm = (w - d).norm().item(), w.norm().item()
-        bits = int(kind[3:]) if kind.startswith("int") else v.element_size() * 8
+        bits = quantizer(kind).bits or v.element_size() * 8
         rows.append(dict(name=name, shape=tuple(t.shape), kind=kind, bits=bits,
                          rel_rmse=err / norm if norm > 0 else float(err > 0),
                          max_abs_err=(w - d).abs().max().item() if t.numel() else 0.0,
@@ -269,7 +373,7 @@ def bytes_by_group(sd: dict, cfg: RunConfig | QuantPolicy, by: str = "kind", com
         kind = tensor_policy(name, t, cfg)
         g = groups.setdefault(kind if by == "kind" else quant_category(name), dict(tensors=0, params=0, parts=[]))
         g["tensors"] += 1; g["params"] += t.numel()
-        g["parts"] += [_stored_bytes(x) for x in quantize_tensor(t, kind) if x is not None]
+        g["parts"] += [_stored_bytes(x) for x in quantize_tensor(t, kind, name) if x is not None]
     for g in groups.values():
         raw = b"".join(g.pop("parts"))
         g.update(bytes_stored=len(raw), bytes_compressed=len(compress_payload(raw, comp)))
