@@ -12,6 +12,7 @@ import torch
 from torch import Tensor
 from .config import RunConfig, derive
 from .model import param_role
+from .files import write_atomic
 try: import zstandard
 except ImportError: zstandard = None
 
@@ -20,9 +21,9 @@ __all__ = ['FP16_TINY', 'INT8_CLIP_PERCENTILE', 'QUANTIZERS', 'ZSTD_MAGIC', 'ART
            'int_range', 'quantize_rows', 'dequantize_rows', 'quantize_rows_clip', 'Quantizer', 'quantizer', 'row_kind',
            'QuantPolicy', 'quant_policy', 'quant_category', 'tensor_policy', 'ArtifactError', 'meta_kind',
            'quantize_tensor', 'quantize_state_dict', 'dequantize_state_dict', 'collect_hessians', 'Compressor',
-           'compress_payload', 'decompress_payload', 'pack_artifact', 'unpack_artifact', 'write_bytes_atomic',
-           'save_artifact', 'load_artifact', 'SizeError', 'size_account', 'check_size', 'code_bytes_of',
-           'quant_error_report', 'bytes_by_group']
+           'compress_payload', 'decompress_payload', 'pack_artifact', 'unpack_artifact', 'save_artifact',
+           'load_artifact', 'SizeError', 'size_account', 'check_size', 'code_bytes_of', 'quant_error_report',
+           'bytes_by_group']
 
 # %% ../nbs/60_quant.ipynb #06e46e78
 FP16_TINY = torch.finfo(torch.float16).tiny  # smallest normal fp16, the floor of a stored scale
@@ -295,23 +296,12 @@ def unpack_artifact(blob: bytes, template: dict, source: str = "artifact") -> di
     except ArtifactError as e: raise ArtifactError(f"{source}: {e}") from None
 
 # %% ../nbs/60_quant.ipynb #595f0b4f
-def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> None:
-    "Write `data` to `path` through a temporary file and `os.replace`."
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data); f.flush(); os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists(): tmp.unlink()
-
 def save_artifact(path: str | os.PathLike, sd: dict, cfg: RunConfig | QuantPolicy,
                   **calibration  # `stats`, or `model` and `calib`: as `pack_artifact`
                   ) -> int:
     "Pack `sd` and write it to `path` atomically; returns the artifact's size in bytes."
     blob = pack_artifact(sd, cfg, **calibration)
-    write_bytes_atomic(path, blob)
+    write_atomic(path, blob)   # never half an artifact under its final name
     return len(blob)
 
 def load_artifact(path: str | os.PathLike, template: dict) -> dict:

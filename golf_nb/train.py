@@ -22,11 +22,11 @@ from .files import write_atomic, write_json_atomic
 from .schedule import lr_multiplier
 from .runlog import (RunLog, RunFinished, claim_run_dir, code_fingerprint, environment_report, record_failure,
                             sigterm_raises)
-from .step import train_step, warmup_and_restore, prepare_model, sync_device, NonFiniteLoss
+from .step import autocast, train_step, warmup_and_restore, prepare_model, sync_device, NonFiniteLoss
 
 # %% auto #0
-__all__ = ['Progress', 'Run', 'new_run_id', 'open_run', 'setup_run', 'run_training', 'artifact_format', 'finish_run',
-           'pause_summary', 'train', 'run_and_report']
+__all__ = ['CALIBRATION_BATCHES', 'Progress', 'Run', 'new_run_id', 'open_run', 'setup_run', 'run_training', 'artifact_format',
+           'calibration_batches', 'finish_run', 'pause_summary', 'train', 'run_and_report']
 
 # %% ../nbs/70_train.ipynb #ef249d92
 @dataclass
@@ -195,14 +195,24 @@ def _summary_base(run: Run, p: Progress) -> dict:
                 pre_quant_val_bpb=pre.bpb if pre else None, pre_quant_val_loss=pre.loss if pre else None,
                 swa_count=p.swa_count, seed=cfg.seed, world_size=run.state.world_size, code_sha256=run.code_hash)
 
+CALIBRATION_BATCHES = 8  # training batches a calibrated quantizer (GPTQ) may see; none is read otherwise
+
+def calibration_batches(run: Run, n: int = CALIBRATION_BATCHES):
+    "`n` micro-batches `(x, y)` of training data from the stream's start, made only as a calibrated quantizer asks."
+    cfg, st = run.cfg, run.state
+    loader = DistributedTokenLoader(train_pattern(cfg.data_path), st.rank, st.world_size, st.device, vocab_size=cfg.vocab_size)
+    for _ in range(n): yield loader.next_batch(cfg.train_batch_tokens, cfg.train_seq_len, run.derived.grad_accum_steps)
+
 def finish_run(run: Run, p: Progress) -> dict:
     "Quantize, compress and write the artifact (rank 0); read it back; score it; write `summary.json`."
     cfg, log, base_model, state = run.cfg, run.log, run.base_model, run.state
     sd = {k: v.detach().cpu() for k, v in base_model.state_dict().items()}
     art = Path(cfg.run_dir) / "final_model.ptz"
     n_bytes = torch.zeros((), dtype=torch.int64, device=state.device)
-    if state.is_main:
-        n_bytes += write_atomic(art, pack_artifact(sd, cfg)).stat().st_size
+    if state.is_main:   # the model and calibration data reach the quantizers; the seed's kinds use neither
+        with torch.no_grad(), autocast(state.device):
+            blob = pack_artifact(sd, cfg, model=base_model, calib=calibration_batches(run))
+        n_bytes += write_atomic(art, blob).stat().st_size
     all_reduce_(n_bytes)   # the others receive the size (and wait for the file)
     bytes_model, fmt = int(n_bytes.item()), artifact_format(sd, cfg)
     bytes_code = cfg.code_bytes or run.code_bytes
