@@ -1,6 +1,6 @@
-"""Write benchmarks/p180_fidelity.json from the committed p180 logs: `python benchmarks/make_fidelity_json.py`.
+"""Write p180_fidelity.json from the committed p180 logs in logs/: `python experiments/2026-11-28_p180_fidelity/make_fidelity_json.py`.
 
-Every number in the JSON is computed from benchmarks/logs by `golf_nb.bench.fidelity_report`; only the three strings
+Every number in the JSON is computed from logs/ by `golf_nb.bench.fidelity_report`; only the three strings
 below (where and how the logs were made) are stated here. nbs/97_bench.ipynb checks that the JSON stays equal to
 the report.
 """
@@ -12,7 +12,7 @@ from golf_nb.train import write_json_atomic
 
 HERE = Path(__file__).resolve().parent
 MACHINE = "4x NVIDIA H200 (one run per GPU, four runs concurrently)"
-COMMAND = "RUN_TIMEOUT=440 bash benchmarks/p180_fidelity.sh"
+COMMAND = "RUN_TIMEOUT=440 bash experiments/2026-11-28_p180_fidelity/p180_fidelity.sh"
 SETUP = "the zstandard wheel installed first (pip install zstandard); data copied to .gpu/data, the seed's script to .seed/"
 
 

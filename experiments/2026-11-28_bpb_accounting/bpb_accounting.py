@@ -10,19 +10,21 @@ accountings attribute instead:
       falls back to <0xE2><0x96><0x81> and decodes to a 3-byte '▁' (openai/parameter-golf#897).
 Then the bpb each accounting would report for one fixed loss per token (the p180 golf_nb run's val_loss).
 
-Writes benchmarks/results/bpb_accounting.json (totals) and bpb_accounting_docs.csv (one row per document).
+Writes bpb_accounting.json (totals) and bpb_accounting_docs.csv (one row per document) beside this script.
 About 30 s on 2 CPU cores.
 
-    python benchmarks/bpb_accounting.py [--shared ../shared/data]
+    python experiments/2026-11-28_bpb_accounting/bpb_accounting.py [--shared ../shared/data]
 """
 from __future__ import annotations
 import csv, io, json, lzma, math, os, sys, time
 from pathlib import Path
 import numpy as np
 import torch
-from provenance import ROOT, provenance, script_parser, write_result, write_text_atomic
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "lib"))   # the shared helpers
+from provenance import ROOT, provenance, script_parser, write_result, write_text_atomic  # noqa: E402
 
-P180_SUMMARY = ROOT / "benchmarks/logs/p180_2026-11-28_golf_nb_1337_summary.json"
+P180_SUMMARY = ROOT / "experiments/2026-11-28_p180_fidelity/logs/p180_2026-11-28_golf_nb_1337_summary.json"
 FALLBACK_LOSS = 2.5  # nats per token, used only if the p180 summary is missing
 
 
@@ -57,7 +59,7 @@ def bpb(loss_nats: float, tokens: int, nbytes: int) -> float:
 
 
 def main(argv=None) -> int:
-    p = script_parser(__doc__, "bpb_accounting.json")
+    p = script_parser(__doc__, HERE / "bpb_accounting.json")
     a = p.parse_args(argv)
     from golf_nb.tokenizer import load_sentencepiece, build_luts, stream_bytes, has_space_piece, tokenizer_report, SPACE_PIECE
     from golf_nb.data import load_shard

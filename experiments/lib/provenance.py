@@ -1,10 +1,10 @@
-"""What every result file in benchmarks/results/ records about how it was made, and how it is written."""
+"""What every result file of a CPU study in experiments/ records about how it was made, and how it is written."""
 from __future__ import annotations
 import argparse, hashlib, json, os, platform, sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]   # the repository
 
 
 def sha256_prefix(path, n=16) -> str:
@@ -48,9 +48,9 @@ def write_result(path, res: dict) -> Path:
     return write_text_atomic(path, json.dumps(res, indent=1) + "\n")
 
 
-def script_parser(doc: str, result_name: str) -> argparse.ArgumentParser:
+def script_parser(doc: str, result_path) -> argparse.ArgumentParser:
     "The options every benchmark script takes: `--shared` (the shared data folder) and `--out` (its result file)."
     p = argparse.ArgumentParser(description=doc.splitlines()[0])
     p.add_argument("--shared", default=str(ROOT.parent / "shared/data"), help="the shared data folder")
-    p.add_argument("--out", default=str(ROOT / "benchmarks/results" / result_name))
+    p.add_argument("--out", default=str(result_path))
     return p

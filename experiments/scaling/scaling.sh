@@ -2,11 +2,11 @@
 # Record-batch throughput over 1, 2, 4 (, 8) GPUs of one machine, the seed's script and golf_nb back to back at each
 # size: tokens/s per GPU is the scaling. Same data (the p180 shard), seed and constant LR as speed_vs_seed.sh.
 #
-# usage: GPUS="1 2 4" STEPS=30 KNOBS="--muon_batched 1" bash benchmarks/scaling.sh
+# usage: GPUS="1 2 4" STEPS=30 KNOBS="--muon_batched 1" bash experiments/scaling/scaling.sh
 # Needs .gpu/data, .seed/train_gpt.py, zstandard importable. Writes .gpu/scaling/ and $OUT/scaling.tar.gz.
 set -uo pipefail
-source benchmarks/lanes_start.sh scaling
-source benchmarks/runners.sh
+source experiments/lib/lanes_start.sh scaling
+source experiments/lib/runners.sh
 STEPS=${STEPS:-30}
 for n in ${GPUS:-1 2 4}; do
   log=$RES/seed_script_n$n.log; t0=$(date +%s)

@@ -1,9 +1,9 @@
-"""Write benchmarks/record_x4.json from the 4-GPU run's committed files: `python benchmarks/make_record_x4_json.py`.
+"""Write record_x4.json from the 4-GPU run's committed files in logs/: `python experiments/2026-11-28_record_x4/make_record_x4_json.py`.
 
-The run: `TRAIN_SECONDS=250 bash benchmarks/record_x4.sh --val_loss_every 0 --eval_compile 0 --eval_batch_seqs 64`, whose
+The run: `TRAIN_SECONDS=250 bash experiments/2026-11-28_record_x4/record_x4.sh --val_loss_every 0 --eval_compile 0 --eval_batch_seqs 64`, whose
 knobs were `--attn_backend cudnn --gqa_native 1` with batched Newton-Schulz and the Inductor setting off (given
 explicitly in the command below, which is how the script reproduces it now), on
-one nvidia-h200-x4 machine (its files in benchmarks/logs/h200_2026-11-28/record_x4). Every number below is read from
+one nvidia-h200-x4 machine (its files in logs/). Every number below is read from
 those files, except the two references that are quoted: the seed script's 169 ms a step on 4 x H200 and the record's
 100 ms a step and 5,999 steps on 8 x H100 (../shared/bench/README.md). They were not measured beside this run, so the
 ratios to them are labelled as ratios to quoted figures, not back-to-back speed-ups.
@@ -16,7 +16,7 @@ from golf_nb.config import config_from_json
 from golf_nb.train import write_json_atomic
 
 HERE = Path(__file__).resolve().parent
-RUN = HERE / "logs/h200_2026-11-28/record_x4"
+RUN = HERE / "logs"
 SEED_4XH200_MS, RECORD_8XH100_MS, RECORD_STEPS = 169.0, 100.0, 5999   # quoted: shared/bench/README.md
 
 
@@ -28,7 +28,7 @@ def main() -> int:
     step_ms = s["train_time_ms"] / s["steps"]
     tok_s = cfg.train_batch_tokens / (step_ms / 1000)
     rec = dict(kind="record_batch_4gpu", date="2026-11-28", machine="4 x NVIDIA H200 (nvidia-h200-x4), torchrun, NCCL",
-               command=("TRAIN_SECONDS=250 bash benchmarks/record_x4.sh --val_loss_every 0 --eval_compile 0 --eval_batch_seqs 64 "
+               command=("TRAIN_SECONDS=250 bash experiments/2026-11-28_record_x4/record_x4.sh --val_loss_every 0 --eval_compile 0 --eval_batch_seqs 64 "
                         "--attn_backend cudnn --gqa_native 1 --muon_batched 0 --inductor_config none"),
                proxy_val_bpb=None, speedup_vs_seed=None, eval_speedup_vs_seed=None,
                val_bpb=s["val_bpb"], val_loss=s["val_loss"], golf_eval_val_bpb=e["val_bpb"],

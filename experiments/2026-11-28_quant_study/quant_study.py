@@ -8,16 +8,18 @@ Two models:
    summary has val_bpb before and after the artifact round trip;
 2. the full seed465 model (24,730,705 parameters) at initialisation, for the byte split at full size.
 
-Writes benchmarks/results/quant_study.json and copies the CPU run's log and summary to
-benchmarks/logs/quant_study_cpu_2026-11-28.{log,_summary.json}. About 4-5 minutes on 2 idle CPU cores (12 on a busy shared machine).
+Writes quant_study.json beside this script and copies the CPU run's log and summary to
+logs/quant_study_cpu_2026-11-28.{log,_summary.json} there. About 4-5 minutes on 2 idle CPU cores (12 on a busy shared machine).
 
-    python benchmarks/quant_study.py [--shared ../shared/data] [--iterations 60]
+    python experiments/2026-11-28_quant_study/quant_study.py [--shared ../shared/data] [--iterations 60]
 """
 from __future__ import annotations
 import dataclasses, io, json, os, shutil, sys, tempfile, time
 from pathlib import Path
 import torch
-from provenance import ROOT, provenance, script_parser, write_result
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "lib"))   # the shared helpers
+from provenance import ROOT, provenance, script_parser, write_result  # noqa: E402
 
 DATE = "2026-11-28"
 # The CPU model: seed465 with fewer, narrower layers. d=384 with 6 heads of 64 and 3 KV heads keeps every attention
@@ -106,7 +108,7 @@ def groups(sd, cfg) -> dict:
 
 
 def main(argv=None) -> int:
-    p = script_parser(__doc__, "quant_study.json")
+    p = script_parser(__doc__, HERE / "quant_study.json")
     p.add_argument("--iterations", type=int, default=60, help="optimizer steps of the CPU model")
     p.add_argument("--max_docs", type=int, default=300, help="fineweb_legal documents to tokenize for training")
     p.add_argument("--val_max_tokens", type=int, default=CPU_OVERRIDES["val_max_tokens"], help="validation tokens scored")
@@ -146,7 +148,7 @@ def main(argv=None) -> int:
         res["cpu_run"] = dict(config={k: v for k, v in asdict(r["cfg"]).items() if k not in ("data_path", "run_dir")},
                               summary=summary, wall_s=time.perf_counter() - t0)
         print("cpu run:", {k: summary[k] for k in ("steps", "pre_quant_val_bpb", "val_bpb", "bytes_model")}, flush=True)
-        logs = ROOT / "benchmarks/logs"
+        logs = HERE / "logs"
         shutil.copy(Path(r["cfg"].run_dir) / "log.txt", logs / f"quant_study_cpu_{DATE}.log")
         shutil.copy(Path(r["cfg"].run_dir) / "summary.json", logs / f"quant_study_cpu_{DATE}_summary.json")
         # 3. error and bytes of the trained checkpoint

@@ -4,12 +4,12 @@
 # seed, constant learning rate (WARMDOWN_ITERS=0, no wall-clock cap), so the per-step losses of every run can be laid
 # side by side: a speed knob that changed the maths would show there.
 #
-# usage: benchmarks/speed_vs_seed.sh GPU OUTDIR STEPS "knobs..." ["knobs..." ...]
-# Needs .gpu/p180 (benchmarks/p180_data.sh), .gpu/data/tokenizers, .seed/train_gpt.py (never committed).
+# usage: experiments/lib/speed_vs_seed.sh GPU OUTDIR STEPS "knobs..." ["knobs..." ...]
+# Needs .gpu/p180 (experiments/lib/p180_data.sh), .gpu/data/tokenizers, .seed/train_gpt.py (never committed).
 set -uo pipefail
 gpu=$1; out=$2; steps=$3; shift 3
 ROOT=$PWD; export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
-source benchmarks/runners.sh
+source experiments/lib/runners.sh
 mkdir -p "$out"
 log=$out/seed_script_gpu$gpu.log
 # 1. the seed's script

@@ -1,11 +1,11 @@
 """golf_nb's GPT against the seed's own model class on CPU, in fp32, on random weights: are they the same function?
 
-    python benchmarks/seed_model_equivalence.py [--seed_script .seed/train_gpt.py]
+    python experiments/lib/seed_model_equivalence.py [--seed_script .seed/train_gpt.py]
 
 Builds both with the seed465 shapes, fills golf_nb's parameters with random values (so that zero-initialised
 projections, the 0.5 SmearGate and the all-ones skip weights cannot hide a difference), loads the same state dict
 into the seed's class (strict), and prints the largest |difference| of the logits and of each kind of sub-module.
-The seed's script is an ignored copy (never committed); benchmarks/eval_vs_seed.py does the same loading on a GPU.
+The seed's script is an ignored copy (never committed); eval_vs_seed.py (beside this file) does the same loading on a GPU.
 """
 from __future__ import annotations
 import argparse, sys

@@ -7,24 +7,26 @@ For the sp1024 (official) and sp4096 / sp8192 (community, not verified) tokenize
 3. how many seed-shaped layers (d=512, the seed465 block, int5 MLP / int6 attention, last c_k fp16) fit in the cap
    with each vocabulary and embedding format. Compressed bytes are estimated as stored bytes (from the tensor
    shapes and golf_nb.quant's policy) times a compression ratio per storage kind, measured on the small CPU-trained
-   model of benchmarks/quant_study.py (results/quant_study.json), and then with the block ratios scaled so that the
+   model of experiments/2026-11-28_quant_study (quant_study.json), and then with the block ratios scaled so that the
    estimate reproduces a measured full-size artifact (the p180 GPU run's, and the seed's record artifact);
 4. the bpb implication: at equal loss per token, bpb scales with 1 / bytes per token.
 
-Writes benchmarks/results/tokenizer_tradeoff.json. About 15 s on 2 CPU cores; run quant_study.py first.
+Writes tokenizer_tradeoff.json beside this script. About 15 s on 2 CPU cores; run quant_study.py first.
 
-    python benchmarks/tokenizer_tradeoff.py [--shared ../shared/data]
+    python experiments/2026-11-28_tokenizer_tradeoff/tokenizer_tradeoff.py [--shared ../shared/data]
 """
 from __future__ import annotations
 import json, os, sys, time
 from pathlib import Path
 import torch
-from provenance import ROOT, provenance, script_parser, write_result
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "lib"))   # the shared helpers
+from provenance import ROOT, provenance, script_parser, write_result  # noqa: E402
 
 VOCABS = (1024, 4096, 8192)
 FORMATS = ("fp16", "int8", "int6")
-QUANT_STUDY = ROOT / "benchmarks/results/quant_study.json"
-P180_SUMMARY = ROOT / "benchmarks/logs/p180_2026-11-28_golf_nb_1337_summary.json"
+QUANT_STUDY = ROOT / "experiments/2026-11-28_quant_study/quant_study.json"
+P180_SUMMARY = ROOT / "experiments/2026-11-28_p180_fidelity/logs/p180_2026-11-28_golf_nb_1337_summary.json"
 # The seed's record artifact (same shape: 10 layers, vocab 1024, fp16 embedding), ../shared/SEED_RECIPE.md
 SEED_RECORD = dict(bytes_model=15_622_541, bytes_code=57_747, source="../shared/SEED_RECIPE.md (record, seed 42 log)")
 
@@ -73,7 +75,7 @@ def max_layers(vocab, fmt, ratios, embed_ratio, block_scale, code_bytes, cap=16_
 
 
 def main(argv=None) -> int:
-    p = script_parser(__doc__, "tokenizer_tradeoff.json")
+    p = script_parser(__doc__, HERE / "tokenizer_tradeoff.json")
     a = p.parse_args(argv)
     from golf_nb.tokenizer import tokenizer_report, embedding_bytes
     from golf_nb.config import preset

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # On ONE GPU: where golf_nb's training step spends its time, at the record's batch, for each set of knobs given
 # (golf_bench --record_batch --profile: kernels by category, device idle time, the optimizer's share); then every SDPA
-# backend against an fp32 reference (benchmarks/attention_backends.py).
-# usage: benchmarks/profile_lane.sh GPU OUTDIR "knobs..." ["knobs..." ...]
+# backend against an fp32 reference (experiments/lib/attention_backends.py).
+# usage: experiments/lib/profile_lane.sh GPU OUTDIR "knobs..." ["knobs..." ...]
 set -uo pipefail
 gpu=$1; out=$2; shift 2
 ROOT=$PWD; export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
-source benchmarks/runners.sh
+source experiments/lib/runners.sh
 mkdir -p "$out"
 t0=$(date +%s)
-CUDA_VISIBLE_DEVICES=$gpu timeout 120 python3 benchmarks/attention_backends.py --out "$out/attention_backends.json" \
+CUDA_VISIBLE_DEVICES=$gpu timeout 120 python3 experiments/lib/attention_backends.py --out "$out/attention_backends.json" \
   > "$out/attention_backends.log" 2>&1
 echo "gpu$gpu attention_backends exit $? in $(( $(date +%s) - t0 )) s"; cat "$out/attention_backends.log"
 i=0

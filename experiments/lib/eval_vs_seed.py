@@ -90,7 +90,7 @@ def main(argv=None) -> int:
     p.add_argument("--tokenizer_path", default=None, help="SentencePiece model (default: the run's)")
     p.add_argument("--batch_seqs", default="32,128", help="golf_nb's windows per batch, comma-separated")
     p.add_argument("--unprimed", action="store_true", help="also score the seed model's fresh, eager rotary tables")
-    p.add_argument("--out", default="benchmarks/results/eval_vs_seed.json")
+    p.add_argument("--out", default="eval_vs_seed.json")
     ns = p.parse_args(argv)
     import torch
     from golf_nb.dist import DistState

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # On ONE GPU: golf_bench's p180 proxy (train 180 s, quantize, score), then the seed's evaluation against golf_nb's on
-# the artifact it made (benchmarks/eval_vs_seed.py), back to back.
-# usage: benchmarks/proxy_and_eval.sh GPU OUTDIR SEED EVAL_BATCHES "golf_nb knobs..."
+# the artifact it made (experiments/lib/eval_vs_seed.py), back to back.
+# usage: experiments/lib/proxy_and_eval.sh GPU OUTDIR SEED EVAL_BATCHES "golf_nb knobs..."
 #   EVAL_BATCHES: golf_nb's windows per batch, comma-separated, or '-' for no evaluation comparison;
 #   EVAL_ARGS (environment): more options for eval_vs_seed.py, e.g. --unprimed.
 set -uo pipefail
 gpu=$1; out=$2; seed=$3; batches=$4; knobs=$5
 ROOT=$PWD; export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
-source benchmarks/runners.sh
+source experiments/lib/runners.sh
 mkdir -p "$out"; run=$ROOT/.gpu/p180_run_$seed; rm -rf "$run"
 t0=$(date +%s)
 # shellcheck disable=SC2086
@@ -20,6 +20,6 @@ cp "$run/log.txt" "$out/p180_golf_nb_$seed.log" 2>/dev/null
 [ "$batches" = "-" ] && exit 0   # no evaluation comparison asked for
 t0=$(date +%s)
 # shellcheck disable=SC2086
-CUDA_VISIBLE_DEVICES=$gpu timeout ${EVAL_TIMEOUT:-240} python3 benchmarks/eval_vs_seed.py "$run" ${EVAL_ARGS:-} \
+CUDA_VISIBLE_DEVICES=$gpu timeout ${EVAL_TIMEOUT:-240} python3 experiments/lib/eval_vs_seed.py "$run" ${EVAL_ARGS:-} \
   --seed_script .seed/train_gpt.py --batch_seqs "$batches" --out "$out/eval_vs_seed_$seed.json" > "$out/eval_vs_seed_$seed.log" 2>&1
 echo "gpu$gpu eval_vs_seed exit $? in $(( $(date +%s) - t0 )) s: $(tail -1 "$out/eval_vs_seed_$seed.log")"

@@ -1,7 +1,7 @@
 """Summarise the lanes of the GPU speed scripts (h200x4_profile.sh, h200_proxies.sh) as one JSON object.
 
-    python benchmarks/make_speed_json.py RESULTS_DIR [MORE_DIRS...] [--out FILE] [--command TEXT]
-    python benchmarks/make_speed_json.py benchmarks/logs/h200_2026-11-28/{s3_profile2,s3_proxies} --out benchmarks/h200_speed_eval.json
+    python experiments/2026-11-28_h200_speed_eval/make_speed_json.py RESULTS_DIR [MORE_DIRS...] [--out FILE] [--command TEXT]
+    python experiments/2026-11-28_h200_speed_eval/make_speed_json.py experiments/2026-11-28_h200_speed_eval/logs/{s3_profile2,s3_proxies} --out experiments/2026-11-28_h200_speed_eval/h200_speed_eval.json --command TEXT
 
 The folders hold the lanes' files (seed_script_gpuG.log, golf_gpuG_vI.json, p180_golf_nb_SEED.json,
 eval_vs_seed_SEED.json, machine.txt). Every number is read from those files:
