@@ -56,7 +56,8 @@ def parse_overrides(text: str,  # '--field value --field=value --no-flag ...'
                     who: str,  # what to call them in errors: 'variant fast'
                     ) -> list[tuple[str, str]]:
     "The `(field, value)` pairs of `text`, each field a config field and each value readable as its type."
-    toks, out, i = shlex.split(text), [], 0
+    try: toks, out, i = shlex.split(text), [], 0
+    except ValueError as e: raise AblateError(f"{who}: {e}") from None
     while i < len(toks):
         t = toks[i]
         if not t.startswith("--") or t == "--": raise AblateError(f"{who}: expected --field, got {t!r}")
@@ -292,7 +293,7 @@ def _ablate_plan(ns) -> dict:
     runs = plan_runs(variants, ns.seeds, preset_name, proxy_name, bargs, common, out_dir, out_dir / "runs")
     sha = git_state()
     done = {} if ns.rerun else done_runs(runs, rows, label, preset_name, sha, PROXIES[proxy_name].throughput)
-    return dict(proxy=PROXIES[proxy_name], label=label, preset=preset_name, variants=variants, baseline=baseline, ledger=ledger,
+    return dict(proxy=PROXIES[proxy_name], label=label, preset=preset_name, common=common, variants=variants, baseline=baseline, ledger=ledger,
                 runs=runs, done=done, sha=sha, slots=lane_slots(ns.lanes, ns.gpus or visible_gpus()))
 
 def _print_plan(pl: dict, lanes: int) -> None:
@@ -315,15 +316,16 @@ def ablate_main(argv=None) -> int:
         print(f"golf_ablate: error: {e}", file=sys.stderr); return 2
     _print_plan(pl, ns.lanes)
     if ns.print_config:
-        for v in pl["variants"]: print(f"--- {v.name}\n" + config_to_json(preset(pl["preset"], **{k: parse_value(k, x) for k, x in v.overrides})))
+        for v in pl["variants"]:
+            print(f"--- {v.name}\n" + config_to_json(preset(pl["preset"], **{k: parse_value(k, x) for k, x in [*pl["common"], *v.overrides]})))
         return 0
     if ns.dry_run: return 0
     todo = [r for i, r in enumerate(pl["runs"]) if i not in pl["done"]]
     rows = [pl["done"][i] for i in sorted(pl["done"])]
     if todo:
         from golf_nb.bench import bench_machine
-        at_once = min(len(pl["slots"]), len(todo))
-        env, machine, lanes = lane_env(at_once), bench_machine(), min(ns.lanes, len(todo))
+        busy = [str(s) for s in pl["slots"][:len(todo)]]             # the slots that will be used
+        env, machine, lanes = lane_env(len(busy)), bench_machine(), max(busy.count(s) for s in busy)   # lanes: runs a device at once
         def on_done(run, res):
             row = append_rows(pl["ledger"], [run_row(run, res, proxy=pl["label"], preset_name=pl["preset"], git_sha=pl["sha"],
                                                      lanes=lanes, machine=machine)])[0]
