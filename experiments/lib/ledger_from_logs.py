@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from golf_nb.bench import parse_train_log  # noqa: E402
 from golf_nb.ledger import LEDGER_COLUMNS, append_rows, ledger_row, read_ledger  # noqa: E402
-from golf_nb.train import package_sources  # noqa: E402
+try: from golf_nb.runlog import package_sources  # noqa: E402  (where the split of golf_nb.train puts it)
+except ImportError: from golf_nb.train import package_sources  # noqa: E402
 
 EXP = ROOT / "experiments"
 FIDELITY, SPEED, RECORD_X4 = EXP / "2026-11-28_p180_fidelity", EXP / "2026-11-28_h200_speed_eval", EXP / "2026-11-28_record_x4"
