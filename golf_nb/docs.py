@@ -268,7 +268,7 @@ def _docs_publish(built: Path, out: Path):
 def _docs_process_all(cfg, rels, proc, execute, flags, n_workers, force, timeout, log):
     "Steps 1-2 for every notebook in `rels`, reusing `proc` entries whose key matches."
     lib = sorted(Path(cfg.lib_path).rglob("*.py"))
-    results = sorted(f for f in Path(cfg.config_path, "benchmarks").rglob("*") if f.is_file())  # findings read these
+    results = sorted(f for f in Path(cfg.config_path, "experiments").rglob("*") if f.is_file())  # findings read these
     base = _docs_hash(*(f.read_bytes() for f in lib + results), Path(cfg.config_file).read_bytes(), flags)
     tasks = []
     for rel in rels:

@@ -33,7 +33,7 @@ def package_sources() -> list[Path]:
     "The Python files that a training run executes: the package's modules, or the one file they were bundled into."
     src = Path(validate.__code__.co_filename).resolve()   # golf_nb/config.py, or a single-file train_gpt.py
     if src.name != "config.py" or not (src.parent / "__init__.py").exists(): return [src]
-    skip = {"docs.py", "bench.py", "records.py", "_modidx.py"}
+    skip = {"docs.py", "bench.py", "records.py", "ablate.py", "ledger.py", "_modidx.py"}  # tools, not run code
     return sorted(p for p in src.parent.glob("*.py") if p.name not in skip)
 
 def code_fingerprint(paths=None) -> tuple[str, int]:
