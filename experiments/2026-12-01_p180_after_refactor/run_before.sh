@@ -10,10 +10,13 @@ if ls .whl/*.whl > /dev/null 2>&1; then
 fi
 nvidia-smi -L | tee "$DEST/machine_before_$SEED.txt"
 PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH} bash experiments/lib/p180_data.sh 2>&1 | tail -2
-mkdir -p .gpu/before
-PYTHONPATH=$PWD/.anchors/pre_refactor${PYTHONPATH:+:$PYTHONPATH} timeout 560 python3 -c \
-  "import sys; from golf_nb.bench import bench_main; sys.exit(bench_main(sys.argv[1:]))" --preset p180 \
-  --data_path .gpu/p180 --tokenizer_path .gpu/data/tokenizers/fineweb_1024_bpe.model --eval_batch_seqs 128 \
-  --seed "$SEED" --run_dir .gpu/before/run_s$SEED --out "$DEST/before_$SEED.json" > "$DEST/before_$SEED.log" 2>&1
+mkdir -p .gpu/before; ROOT=$PWD; case $DEST in /*) ;; *) DEST=$ROOT/$DEST;; esac
+# run from the old package's folder: `python -c` puts the working directory first on sys.path
+(cd .anchors/pre_refactor && PYTHONPATH=$ROOT/.anchors/pre_refactor${PYTHONPATH:+:$PYTHONPATH} timeout 560 python3 -c \
+  "import sys, golf_nb; print('golf_nb from', golf_nb.__file__); from golf_nb.bench import bench_main; sys.exit(bench_main(sys.argv[1:]))" \
+  --preset p180 --data_path "$ROOT/.gpu/p180" --tokenizer_path "$ROOT/.gpu/data/tokenizers/fineweb_1024_bpe.model" \
+  --eval_batch_seqs 128 --seed "$SEED" --run_dir "$ROOT/.gpu/before/run_s$SEED" --out "$DEST/before_$SEED.json") \
+  > "$DEST/before_$SEED.log" 2>&1
+head -1 "$DEST/before_$SEED.log"
 tail -5 "$DEST/before_$SEED.log"
 cp .gpu/before/run_s$SEED/log.txt "$DEST/before_${SEED}_train.log" 2>/dev/null
