@@ -9,7 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 import numpy as np
 from .data import write_shard
-from .tokenizer import train_tokenizer, load_sentencepiece
+from .tokenizer import load_sentencepiece
+from .tokenizer_tools import train_tokenizer
 
 # %% auto #0
 __all__ = ['EMBEDDED_VAL_EVERY', 'EMBEDDED_SHUFFLE_SEED', 'EMBEDDED_VERSION', 'embedded_docs', 'split_embedded',

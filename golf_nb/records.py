@@ -11,11 +11,13 @@ from .config import RunConfig, ConfigError, preset, env_name, parse_value
 from .quant import ARTIFACT_CAP
 from .files import write_atomic, write_json_atomic
 from .bundle import BundleError, bundle_defaults, bundle_modules, bundle_source, compress_source
+from .bundle import minify_source, minifier_version
 from .significance import BaselineError, improvement_test, mean_std, read_baseline, significance_line
 
 # %% auto #0
 __all__ = ['RECIPE_FREE', 'RECORD_TRACK', 'TRACKS', 'RecordError', 'load_run', 'recipe_of', 'check_runs', 'recipe_diff',
-           'env_command', 'record_readme', 'default_blurb', 'make_record', 'record_parser', 'record_main']
+           'env_command', 'record_readme', 'default_blurb', 'record_code', 'make_record', 'record_parser',
+           'record_main']
 
 # %% ../nbs/90_records.ipynb #954ea26b
 class RecordError(ValueError):
@@ -114,9 +116,11 @@ def record_readme(sub: dict,  # the submission dict
         "lists every field):", "", "| field | seed465 | this record | environment variable |", "|---|---|---|---|", *recipe, "",
         "## Code", "",
         f"- `train_gpt.py`: {sub['bytes_code']:,} bytes, {c['form']}: golf_nb {c['golf_nb_version']}'s modules "
-        f"{', '.join(c['modules'])} in one file, made by `golf_record`. It needs torch, numpy, sentencepiece and zstandard.",
-        f"- The plain file is {c['bytes_plain']:,} bytes; the self-extracting form (lzma + base85, `--compressed_code`) "
-        f"{c['bytes_compressed']:,} bytes, {c['bytes_plain'] - c['bytes_compressed']:,} fewer.",
+        f"{', '.join(c['modules'])} in one file, what a run can reach, made by `golf_record`. It needs torch, numpy, "
+        "sentencepiece and zstandard.",
+        f"- Its forms: plain (readable) {c['bytes_plain']:,} bytes; minified ({c['minifier']}: no docstrings, comments "
+        f"or annotations, short local names) {c['bytes_minified']:,}; minified and self-extracting (lzma + base85, "
+        f"`--compressed_code`) {c['bytes_compressed']:,}.",
         f"- Its defaults are the recorded config with the first run's seed ({sub['seeds'][0]}); any field can be set "
         "through its upper-case environment variable (`SEED`, `DATA_PATH`, `ITERATIONS`, ...) or `--field value`.",
         "- It writes `runs/<run_id>/` (log, config, artifact, summary) under the working directory (`RUN_DIR` to choose).", "",
@@ -133,12 +137,21 @@ def default_blurb(config: dict, most: int = 6) -> str:
     more = f" and {len(d) - most} more" if len(d) > most else ""
     return f"golf_nb's seed465 recipe with {', '.join(d[:most]) + more}." if d else "golf_nb's seed465 recipe."
 
+# %% ../nbs/90_records.ipynb #0c62289e
+def record_code(defaults: dict,  # the config literal (`bundle_defaults`)
+                name: str,  # the record's name, for the readable file's docstring
+                ) -> dict:
+    "A record's `train_gpt.py` as `plain` (readable), `minified` and `compressed` (minified, self-extracting) source."
+    plain = bundle_source(defaults, f"train_gpt.py of record {name}")
+    minified = minify_source(plain)
+    return dict(plain=plain, minified=minified, compressed=compress_source(minified))
+
 # %% ../nbs/90_records.ipynb #443c9c29
 def make_record(run_dirs, name: str,  # run directories; the record's name
                 out=None,  # the folder (default records/track_10min_16mb/<date>_<name>)
                 baseline: str | None = None,  # a mean val_loss in nats (X or `loss:X`), a mean val_bpb (`bpb:X`), or a record folder
                 author: str = "", github_id: str = "", blurb: str = "",
-                compressed_code: bool = False,  # train_gpt.py is the self-extracting form
+                compressed_code: bool = False,  # train_gpt.py is the minified, self-extracting form
                 date: str | None = None,  # YYYY-MM-DD (default: today, UTC)
                 min_delta: float = 0.005, alpha: float = 0.01, force: bool = False,
                 track: str = "10min_16mb",  # or 'non_record_16mb' for runs that claim no record
@@ -156,9 +169,8 @@ def make_record(run_dirs, name: str,  # run directories; the record's name
         raise RecordError(f"{out}: exists and is not empty (--force to overwrite)")
     cfg0 = runs[0]["config"]
     defaults = bundle_defaults(cfg0, runs[0]["seed"])
-    plain = bundle_source(defaults, f"train_gpt.py of record {name}")
-    packed = compress_source(plain)
-    code = packed if compressed_code else plain
+    forms = record_code(defaults, name)
+    code = forms["compressed" if compressed_code else "plain"]
     bytes_code = len(code.encode("utf-8"))
     results = {}
     for r in runs:
@@ -192,8 +204,8 @@ def make_record(run_dirs, name: str,  # run directories; the record's name
                training_time_seconds=max(v["train_time_ms"] for v in results.values()) / 1000,
                hardware="; ".join(hw), world_size=runs[0]["summary"].get("world_size", 1),
                pytorch_version=runs[0]["summary"].get("torch_version"), n_params=runs[0]["summary"].get("n_params"),
-               code=dict(form="lzma+base85 self-extracting" if compressed_code else "plain",
-                         bytes_plain=len(plain.encode()), bytes_compressed=len(packed.encode()),
+               code=dict(form="minified, lzma+base85 self-extracting" if compressed_code else "plain",
+                         **{f"bytes_{k}": len(v.encode()) for k, v in forms.items()}, minifier=minifier_version(),
                          modules=bundle_modules(), golf_nb_version=importlib.import_module("golf_nb").__version__,
                          **{k: defaults[k] for k in ("data_path", "tokenizer_path")}))
     out.mkdir(parents=True, exist_ok=True)
@@ -213,7 +225,7 @@ def record_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline", default=None, help="the baseline: a mean val_loss in nats (X or loss:X), bpb:X for a mean val_bpb, or a record folder")
     for k in ("author", "github_id", "blurb"): p.add_argument(f"--{k}", default="")
     p.add_argument("--date", default=None, help="YYYY-MM-DD (default today, UTC)")
-    p.add_argument("--compressed_code", action="store_true", help="write train_gpt.py in its lzma + base85 form")
+    p.add_argument("--compressed_code", action="store_true", help="write train_gpt.py minified and self-extracting (lzma + base85)")
     p.add_argument("--min_delta", type=float, default=0.005, help="required gain in nats")
     p.add_argument("--alpha", type=float, default=0.01, help="significance level")
     p.add_argument("--force", action="store_true", help="overwrite a non-empty output folder")
@@ -236,6 +248,7 @@ def record_main(argv=None) -> int:
     c = sub["code"]
     print(f"record {sub['out']}: val_bpb {sub['val_bpb']:.5f} ± {sub['val_bpb_std']:.5f}, val_loss {sub['val_loss']:.5f} "
           f"({len(sub['seeds'])} seed{'s' if len(sub['seeds']) > 1 else ''}); bytes_total {sub['bytes_total']:,} = model {sub['bytes_model']:,} + code "
-          f"{sub['bytes_code']:,} ({c['form']}; plain {c['bytes_plain']:,}, compressed {c['bytes_compressed']:,})")
+          f"{sub['bytes_code']:,} ({c['form']}; plain {c['bytes_plain']:,}, minified {c['bytes_minified']:,}, "
+          f"compressed {c['bytes_compressed']:,})")
     print(significance_line(sub["significance"]))
     return 0

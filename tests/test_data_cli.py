@@ -2,7 +2,7 @@
 empty input.
 
 Each command runs in its own process on this checkout's code, in a scratch working directory, on tiny shards and a
-tiny tokenizer made here (no ../shared needed). The notebook `10_data` tests the same functions in-process.
+tiny tokenizer made here (no ../shared needed). The notebook `12_shards` tests the same functions in-process.
 """
 import os
 import random
@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _cli(main, *args, cwd):
-    "Run `golf_nb.data.<main>(args)` as a command in `cwd`; return its exit status, stdout and stderr."
-    code = f"import sys; from golf_nb.data import {main}; sys.exit({main}(sys.argv[1:]))"
+    "Run `golf_nb.shards.<main>(args)` as a command in `cwd`; return its exit status, stdout and stderr."
+    code = f"import sys; from golf_nb.shards import {main}; sys.exit({main}(sys.argv[1:]))"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in [str(ROOT), os.environ.get("PYTHONPATH")] if p)}
     r = subprocess.run([sys.executable, "-c", code, *map(str, args)], cwd=cwd, env=env, capture_output=True,
                        text=True, timeout=300)

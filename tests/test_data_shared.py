@@ -4,16 +4,19 @@
 the start of the last document (the shared file is a prefix of the validation stream, so its last document is
 cut off), and `golf_verify` must accept the official shard, token ids checked against the official tokenizer.
 """
-import shutil
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from golf_nb.data import load_shard, shards_main, verify_main
+from golf_nb.data import load_shard
+from golf_nb.shards import verify_main
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
 TOKENIZER = SHARED / "tokenizers" / "fineweb_1024_bpe.model"
 PREFIX = SHARED / "fineweb_val_prefix"
 
@@ -21,17 +24,17 @@ pytestmark = pytest.mark.skipif(not (TOKENIZER.exists() and (PREFIX / "docs.json
                                 reason=f"{SHARED} is absent")
 
 
-def _run(cmd, main, args):
-    "Run console script `cmd` if it is installed, else its `main(argv)` in-process; return the exit status."
-    exe = shutil.which(cmd)
-    if exe: return subprocess.run([exe, *args], check=False).returncode
-    return main(args)
+def _run(main, args):
+    "Run `golf_nb.shards.<main>` (the console script's function) as a command on this checkout's code; its exit status."
+    code = f"import sys; from golf_nb.shards import {main}; sys.exit({main}(sys.argv[1:]))"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in [str(ROOT), os.environ.get("PYTHONPATH")] if p)}
+    return subprocess.run([sys.executable, "-c", code, *args], env=env, check=False).returncode
 
 
 def test_golf_shards_reproduces_official_val_prefix(tmp_path):
     args = ["--tokenizer", str(TOKENIZER), "--docs", str(PREFIX / "docs.jsonl.xz"), "--out", str(tmp_path),
             "--split", "val", "--no_progress"]
-    assert _run("golf_shards", shards_main, args) == 0
+    assert _run("shards_main", args) == 0
     ours = load_shard(tmp_path / "fineweb_val_000000.bin")
     official = load_shard(PREFIX / "fineweb_val_000000.bin")
     bos = np.flatnonzero(official == 1)
@@ -42,8 +45,8 @@ def test_golf_shards_reproduces_official_val_prefix(tmp_path):
 
 
 def test_golf_verify_accepts_official_shard():
-    assert _run("golf_verify", verify_main, [str(PREFIX), "--vocab_size", "1024"]) == 0
-    assert _run("golf_verify", verify_main, [str(PREFIX), "--tokenizer", str(TOKENIZER)]) == 0
+    assert _run("verify_main", [str(PREFIX), "--vocab_size", "1024"]) == 0
+    assert _run("verify_main", [str(PREFIX), "--tokenizer", str(TOKENIZER)]) == 0
 
 
 def test_golf_verify_refuses_official_shard_against_a_smaller_vocabulary(capsys):

@@ -2,9 +2,10 @@
 
 Two smoke runs (in process), `golf_record` in the plain and the compressed form, then three subprocesses with the same
 settings given through the challenge's environment variables: the plain `train_gpt.py` in an empty folder with golf_nb
-made unimportable, the compressed one run as `python train_gpt.py`, and `golf_train`. All three must report the same
-final metrics. Then the refusals, and `--baseline` in each of its forms (the README's command included), checking the
-baseline each record reports. About a minute on a 2-core CPU.
+made unimportable, the compressed one (minified, self-extracting) run as `python train_gpt.py`, and `golf_train`. All
+three must report the same final metrics. Then the refusals, and `--baseline` in each of its forms (the README's command included), checking the
+baseline each record reports. About a minute on a 2-core CPU. And the seed465 recipe's shipped script fits the goal of
+30,000 bytes.
 """
 import ast, contextlib, io, json, os, shutil, subprocess, sys
 from pathlib import Path
@@ -14,8 +15,11 @@ import pytest
 import golf_nb
 from golf_nb.corpus import ensure_embedded_data
 from golf_nb.launch import main as golf_train
-from golf_nb.records import record_main, ARTIFACT_CAP
-from golf_nb.bundle import expand_source
+from dataclasses import asdict
+
+from golf_nb.config import preset
+from golf_nb.records import record_main, record_code, ARTIFACT_CAP
+from golf_nb.bundle import bundle_defaults, expand_source, minify_source
 
 PACKAGE_ROOT = str(Path(golf_nb.__file__).resolve().parents[1])   # the golf_nb under test, for golf_train in a subprocess
 RUN_ARGS = ["--preset", "smoke", "--iterations", "6", "--train_batch_tokens", "1024", "--warmup_steps", "1",
@@ -83,15 +87,20 @@ def test_record_folder_and_standalone_script(runs, tmp_path):
     assert not [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and (n.level or "golf_nb" in (n.module or ""))]
     assert not [n for n in ast.walk(tree) if isinstance(n, ast.Import) and any("golf_nb" in a.name for a in n.names)]
 
-    # --- the compressed form: same source inside, bytes_code its own size
+    # --- the compressed form: the minified source inside, bytes_code its own size
     out_z = tmp_path / "rec_z"
     code, _, err = record(runs / "seed1", runs / "seed2", "--name", "tiny_test", "--out", out_z, "--compressed_code",
                           "--date", "2026-01-02")
     assert code == 0, err
     packed = (out_z / "train_gpt.py").read_text()
     sub_z = json.loads((out_z / "submission.json").read_text())
-    assert expand_source(packed) == plain and len(packed) < len(plain) / 2
+    minified = minify_source(plain)
+    assert expand_source(packed) == minified and len(packed) < len(plain) / 3
     assert sub_z["bytes_code"] == (out_z / "train_gpt.py").stat().st_size == sub["code"]["bytes_compressed"]
+    assert sub_z["code"]["bytes_minified"] == sub["code"]["bytes_minified"] == len(minified.encode())
+    assert sub_z["code"]["form"] == "minified, lzma+base85 self-extracting" and sub["code"]["form"] == "plain"
+    readme_z = (out_z / "README.md").read_text()
+    for k in ("plain", "minified", "compressed"): assert f"{sub_z['code'][f'bytes_{k}']:,}" in readme_z, k
 
     # --- the same settings, three ways, through the challenge's environment variables
     data, tok = ensure_embedded_data(512)
@@ -215,3 +224,11 @@ def test_record_baseline_argument(runs, tmp_path):
                               "--baseline", bad)
         assert code == 1 and f"golf_record: --baseline {bad!r}: {fault}" in err, (bad, err)
         assert not (tmp_path / "never").exists()
+
+
+def test_seed465_record_script_fits_the_goal():
+    "`golf_record --compressed_code` ships the seed465 recipe's train_gpt.py in at most 30,000 bytes (the seed's: 57,747)."
+    forms = record_code(bundle_defaults(asdict(preset("seed465"))), "seed465")
+    sizes = {k: len(v.encode("utf-8")) for k, v in forms.items()}
+    assert sizes["compressed"] <= 30_000, f"the shipped train_gpt.py has grown past 30,000 bytes: {sizes}"
+    assert expand_source(forms["compressed"]) == forms["minified"] == minify_source(forms["plain"])

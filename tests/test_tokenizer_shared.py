@@ -1,22 +1,24 @@
 """Byte accounting of the official sp1024 tokenizer on the FineWeb validation prefix in ../shared/data.
 
-Skipped when ../shared/data is absent (a fresh machine has none): the notebook nbs/20_tokenizer.ipynb holds the
-tests that need no data.
+Skipped when ../shared/data is absent (a fresh machine has none): the notebooks nbs/20_tokenizer.ipynb and
+nbs/22_tokenizer_tools.ipynb hold the tests that need no data.
 """
-import json, shutil, subprocess, sys
+import json, os, subprocess, sys
 from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
 MODEL = SHARED / "tokenizers" / "fineweb_1024_bpe.model"
 DOCS = SHARED / "fineweb_val_prefix" / "docs.jsonl.xz"
 
 
 def _golf_tokenizer(*args):
-    exe = shutil.which("golf_tokenizer")
-    cmd = [exe] if exe else [sys.executable, "-c", "from golf_nb.tokenizer import tokenizer_main; raise SystemExit(tokenizer_main())"]
-    out = subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=600)
+    "Run `golf_tokenizer` (`golf_nb.tokenizer_tools.tokenizer_main`) in its own process on this checkout's code."
+    code = "from golf_nb.tokenizer_tools import tokenizer_main; raise SystemExit(tokenizer_main())"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in [str(ROOT), os.environ.get("PYTHONPATH")] if p)}
+    out = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
     return out.stdout
 

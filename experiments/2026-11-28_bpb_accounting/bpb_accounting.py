@@ -61,7 +61,8 @@ def bpb(loss_nats: float, tokens: int, nbytes: int) -> float:
 def main(argv=None) -> int:
     p = script_parser(__doc__, HERE / "bpb_accounting.json")
     a = p.parse_args(argv)
-    from golf_nb.tokenizer import load_sentencepiece, build_luts, stream_bytes, has_space_piece, tokenizer_report, SPACE_PIECE
+    from golf_nb.tokenizer import load_sentencepiece, build_luts, stream_bytes, has_space_piece, SPACE_PIECE
+    from golf_nb.tokenizer_tools import tokenizer_report
     from golf_nb.data import load_shard
     t_all = time.perf_counter()
     shared = Path(a.shared).resolve()

@@ -11,10 +11,10 @@ nvidia-smi -L; python3 -c "import torch, zstandard; print('torch', torch.__versi
 # 1. the proxy's training shard, made by golf_shards exactly as the bench's tokenize_shards.py makes it
 mkdir -p "$DATA"; cp .gpu/data/fineweb_val_prefix/fineweb_val_000000.bin "$DATA/"
 t0=$(date +%s)
-python3 -c "from golf_nb.data import shards_main; import sys; sys.exit(shards_main(sys.argv[1:]))" \
+python3 -c "from golf_nb.shards import shards_main; import sys; sys.exit(shards_main(sys.argv[1:]))" \
   --tokenizer "$TOK" --docs .gpu/data/train_text/{blogs,fineweb_legal,imdb,wikipedia}.jsonl.xz \
   --out "$DATA" --split train --shuffle_seed 0 --shard_tokens 200000000 2>&1 | tail -3
-python3 -c "from golf_nb.data import verify_main; import sys; sys.exit(verify_main(sys.argv[1:]))" "$DATA" --tokenizer "$TOK"
+python3 -c "from golf_nb.shards import verify_main; import sys; sys.exit(verify_main(sys.argv[1:]))" "$DATA" --tokenizer "$TOK"
 echo "data ready in $(( $(date +%s) - t0 )) s"
 # 2. four runs at once
 SEEDENV="DATA_PATH=$DATA TOKENIZER_PATH=$TOK VOCAB_SIZE=1024 NUM_LAYERS=10 TRAIN_BATCH_TOKENS=262144 TRAIN_SEQ_LEN=2048 MAX_WALLCLOCK_SECONDS=180 WARMDOWN_ITERS=400 MUON_MOMENTUM_WARMUP_STEPS=250 VAL_LOSS_EVERY=0"

@@ -42,7 +42,7 @@ def timed(fn, repeat=1):
 
 def make_data(shared: Path, tmp: Path, max_docs: int) -> dict:
     "Training shard from the first `max_docs` fineweb_legal documents; the official validation prefix beside it."
-    from golf_nb.data import iter_docs, tokenize_to_shards
+    from golf_nb.shards import iter_docs, tokenize_to_shards
     src = shared / "train_text/fineweb_legal.jsonl.xz"
     docs = []
     for t in iter_docs(src):

@@ -2,8 +2,8 @@
 """Tokenizer trade-off: bytes per token against the embedding's share of the 16,000,000-byte artifact.
 
 For the sp1024 (official) and sp4096 / sp8192 (community, not verified) tokenizers in ../shared/data/tokenizers:
-1. bytes per token on the 902 validation-prefix documents (golf_nb.tokenizer.tokenizer_report);
-2. the embedding table (d=512) at fp16 / int8 / int6 (golf_nb.tokenizer.embedding_bytes, before compression);
+1. bytes per token on the 902 validation-prefix documents (golf_nb.tokenizer_tools.tokenizer_report);
+2. the embedding table (d=512) at fp16 / int8 / int6 (golf_nb.tokenizer_tools.embedding_bytes, before compression);
 3. how many seed-shaped layers (d=512, the seed465 block, int5 MLP / int6 attention, last c_k fp16) fit in the cap
    with each vocabulary and embedding format. Compressed bytes are estimated as stored bytes (from the tensor
    shapes and golf_nb.quant's policy) times a compression ratio per storage kind, measured on the small CPU-trained
@@ -77,7 +77,7 @@ def max_layers(vocab, fmt, ratios, embed_ratio, block_scale, code_bytes, cap=16_
 def main(argv=None) -> int:
     p = script_parser(__doc__, HERE / "tokenizer_tradeoff.json")
     a = p.parse_args(argv)
-    from golf_nb.tokenizer import tokenizer_report, embedding_bytes
+    from golf_nb.tokenizer_tools import tokenizer_report, embedding_bytes
     from golf_nb.config import preset
     from golf_nb.model import build_model
     t_all = time.perf_counter()
