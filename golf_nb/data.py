@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Iterable
 import numpy as np
 import torch
+from .files import write_atomic
 
 # %% auto #0
 __all__ = ['SHARD_MAGIC', 'SHARD_VERSION', 'SHARD_HEADER_INTS', 'SHARD_HEADER_BYTES', 'ShardError', 'write_shard',
@@ -25,18 +26,6 @@ class ShardError(ValueError):
     "A shard file (or a set of them) that cannot be used; the message names the file and the fault."
 
 # %% ../nbs/10_data.ipynb #8342648d
-def _write_file_atomic(path: Path, chunks: Iterable[bytes]) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        with open(tmp, "wb") as f:
-            for c in chunks: f.write(c)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists(): tmp.unlink()
-    return path
-
 def write_shard(path: str | Path,  # where to write, e.g. `.../fineweb_train_000000.bin`
                 tokens,  # token ids in [0, 65535]: array, tensor or list
                ) -> Path:
@@ -49,7 +38,7 @@ def write_shard(path: str | Path,  # where to write, e.g. `.../fineweb_train_000
     if t.size >= 2**31: raise ShardError(f"{path}: {t.size} tokens do not fit the int32 count")
     header = np.zeros(SHARD_HEADER_INTS, dtype="<i4")
     header[:3] = SHARD_MAGIC, SHARD_VERSION, t.size
-    return _write_file_atomic(path, [header.tobytes(), t.astype("<u2", copy=False).tobytes()])
+    return write_atomic(path, [header.tobytes(), t.astype("<u2", copy=False).tobytes()])
 
 # %% ../nbs/10_data.ipynb #a7b09c66
 def read_shard_header(path: str | Path) -> int:

@@ -8,6 +8,7 @@ import argparse, fnmatch, hashlib, html, json, os, posixpath, re, shutil, subpro
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
+from .files import write_atomic
 
 # %% auto #0
 __all__ = ['DocsError', 'doc_notebooks', 'page_name', 'docs_wants_exec', 'docs_cell_skipped', 'quarto_cell_to_myst',
@@ -103,7 +104,7 @@ def _docs_show_docs_proc(k, src):
 def _docs_proc_one(task: dict) -> tuple:
     "Execute (maybe) and nbdev-process one notebook; runs in a worker process."
     os.environ["IN_TEST"] = "1"
-    from execnb.nbio import read_nb, write_nb
+    from execnb.nbio import read_nb, nb2str
     from nbdev.process import NBProcessor
     from nbdev.processors import FilterDefaults, exec_show_docs
     t0, src, dst = time.time(), Path(task["src"]), Path(task["dst"])
@@ -116,7 +117,7 @@ def _docs_proc_one(task: dict) -> tuple:
     nb.metadata.pop("widgets", None)
     nb.metadata["golf_docs"] = {"key": task["key"], "executed": task["run"]}
     dst.parent.mkdir(parents=True, exist_ok=True)
-    write_nb(nb, dst.with_suffix(".tmp")); os.replace(dst.with_suffix(".tmp"), dst)
+    write_atomic(dst, nb2str(nb))
     return task["rel"], ("executed" if task["run"] else "processed"), time.time() - t0
 
 # %% ../nbs/95_docs.ipynb #9c8b3331
@@ -249,8 +250,7 @@ def _docs_hash(*parts) -> str:
 def _docs_write(path: Path, text: str):
     "Write `text` to `path` atomically, unless it already holds exactly that."
     if path.exists() and path.read_text() == text: return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.with_name(path.name + ".tmp").write_text(text); os.replace(path.with_name(path.name + ".tmp"), path)
+    write_atomic(path, text)
 
 # %% ../nbs/95_docs.ipynb #90b06fca
 def _docs_publish(built: Path, out: Path):

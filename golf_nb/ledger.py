@@ -8,6 +8,7 @@ import csv, io, math, os, re
 from datetime import date
 from pathlib import Path
 from .significance import mean_std, improvement_test
+from .files import write_atomic
 
 # %% auto #0
 __all__ = ['LEDGER_COLUMNS', 'LEDGER_REQUIRED', 'LEDGER_STATUSES', 'LedgerError', 'ledger_row', 'read_ledger', 'append_rows',
@@ -126,10 +127,7 @@ def append_rows(path,  # the ledger; made, with its header, if it does not exist
         old += "" if old.endswith("\n") else "\n"
     else: old = _csv_line(LEDGER_COLUMNS)
     text = old + "".join(_csv_line(_ledger_cell(r[c]) for c in LEDGER_COLUMNS) for r in new)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, text)
     return new
 
 # %% ../nbs/92_ledger.ipynb #be581020

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 import sentencepiece as spm
 from .shards import iter_docs
+from .files import write_atomic
 from .tokenizer import SPACE_PIECE, load_sentencepiece, has_space_piece, build_luts, stream_bytes
 
 # %% auto #0
@@ -43,9 +44,7 @@ def train_tokenizer(texts: Iterable[str],  # documents to learn the merges from 
     opts = {**SP_TRAIN_SETTINGS, "minloglevel": 2, "num_threads": num_threads, **overrides}
     spm.SentencePieceTrainer.train(sentence_iterator=_chain1(first, lines), model_writer=buf,
                                    vocab_size=vocab_size, **opts)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + f".tmp{os.getpid()}")
-    tmp.write_bytes(buf.getvalue()); os.replace(tmp, out)
+    write_atomic(out, buf.getvalue())
     return out
 
 def _chain1(first, rest):
