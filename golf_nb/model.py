@@ -14,10 +14,10 @@ try: from torch.nn.attention import SDPBackend, sdpa_kernel
 except ImportError: SDPBackend = sdpa_kernel = None  # torch < 2.3: the backend choice is ignored
 
 # %% auto #0
-__all__ = ['SDPA_HAS_GQA', 'BF16_ROLES', 'rms_norm', 'RMSNorm', 'CastedLinear', 'Rotary', 'apply_rotary', 'sdpa_backend',
-           'causal_attention', 'CausalSelfAttention', 'MLP', 'SmearGate', 'bigram_hash', 'BigramHash', 'Block', 'GPT',
-           'build_model', 'count_params', 'RoleError', 'param_role', 'param_roles', 'to_mixed_precision',
-           'cast_for_device']
+__all__ = ['SDPA_HAS_GQA', 'SEED465_N_PARAMS', 'SEED465_BLOCK_PARAMS', 'BF16_ROLES', 'rms_norm', 'RMSNorm', 'CastedLinear',
+           'Rotary', 'apply_rotary', 'sdpa_backend', 'causal_attention', 'CausalSelfAttention', 'MLP', 'SmearGate',
+           'bigram_hash', 'BigramHash', 'Block', 'GPT', 'build_model', 'count_params', 'seed465_param_names',
+           'seed_parity_faults', 'RoleError', 'param_role', 'param_roles', 'to_mixed_precision', 'cast_for_device']
 
 # %% ../nbs/30_model.ipynb #909a0f32
 def rms_norm(x: torch.Tensor) -> torch.Tensor:
@@ -245,6 +245,27 @@ def build_model(cfg: RunConfig, init: bool = True  # False: skip the model-wide 
 def count_params(model: nn.Module) -> int:
     "Number of parameters (tied weights counted once)."
     return sum(p.numel() for p in model.parameters())
+
+# %% ../nbs/30_model.ipynb #91fcad07
+SEED465_N_PARAMS = 24_730_705  # the seed's (PR #465) parameter count, tied head counted once
+SEED465_BLOCK_PARAMS = ("attn_scale", "mlp_scale", "resid_mix", "attn.q_gain", "attn.c_q.weight", "attn.c_k.weight",
+                        "attn.c_v.weight", "attn.proj.weight", "mlp.fc.weight", "mlp.proj.weight")  # one block's, in order
+
+def seed465_param_names(num_layers: int = 10) -> list[str]:
+    "The seed's parameter names in its order: a module's own parameters before its children's."
+    top = ["skip_weights", "tok_emb.weight", "bigram.scale", "bigram.embed.weight", "bigram.proj.weight", "smear.gate"]
+    return top + [f"blocks.{i}.{n}" for i in range(num_layers) for n in SEED465_BLOCK_PARAMS]
+
+def seed_parity_faults(model: nn.Module) -> list[str]:
+    "How `model` differs from the seed's: parameter count, names and order, state-dict keys (empty: none)."
+    faults, names = [], [n for n, _ in model.named_parameters()]
+    if count_params(model) != SEED465_N_PARAMS: faults.append(f"{count_params(model):,} parameters, the seed has {SEED465_N_PARAMS:,}")
+    want = seed465_param_names()
+    if names != want:
+        i = next((i for i, (a, b) in enumerate(zip(names, want)) if a != b), min(len(names), len(want)))
+        faults.append(f"parameter {i} is {names[i] if i < len(names) else None!r}, the seed's is {want[i] if i < len(want) else None!r}")
+    if list(model.state_dict()) != names: faults.append("the state dict is not the parameters (a persistent buffer, or a tied copy)")
+    return faults
 
 # %% ../nbs/30_model.ipynb #fc876b0c
 class RoleError(ValueError):
