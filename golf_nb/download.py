@@ -89,7 +89,8 @@ def _offline_message(repo_id, root, variant, train_shards, out_dir, err) -> str:
             f"On a machine with access, run `golf_download --variant {variant} --train_shards {train_shards} --out DIR` "
             f"(or fetch https://huggingface.co/datasets/{repo_id}/tree/main/{root}), then copy DIR/datasets/{ddir}/ to "
             f"{Path(out_dir) / 'datasets' / ddir}/ and DIR/tokenizers/ to {Path(out_dir) / 'tokenizers'}/ here, and "
-            f"check them with `golf_verify {Path(out_dir) / 'datasets' / ddir}`.")
+            f"check them with `golf_verify {Path(out_dir) / 'datasets' / ddir} --tokenizer {Path(out_dir) / 'tokenizers'}/<the "
+            f"variant's .model>` (or `--vocab_size N`: by default golf_verify checks ids against golf_train's preset).")
 
 def _is_present(dest: Path, size: int | None) -> bool:
     if not dest.is_file() or (size is not None and dest.stat().st_size != size): return False
