@@ -9,13 +9,13 @@ from dataclasses import asdict, replace
 from pathlib import Path
 import torch
 from .config import RunConfig, ConfigError, config_parser, resolve_config, config_to_json, derive, env_name, validate
-from .dist import DistState, init_distributed, close_distributed
+from .dist import DistState, init_distributed, close_distributed, sync_device
 from .model import GPT
 from .data import DistributedTokenLoader, train_pattern
 from .profiling import profile_steps, format_profile
 from .files import write_json_atomic
 from .schedule import lr_multiplier
-from .step import train_step, prepare_model, sync_device, warmup_and_restore
+from .step import train_step, prepare_model, warmup_and_restore
 from .train import train
 from .launch import resolve_data
 

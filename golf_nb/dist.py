@@ -11,7 +11,8 @@ import torch
 import torch.distributed as dist
 
 # %% auto #0
-__all__ = ['DistState', 'init_distributed', 'close_distributed', 'is_dist', 'all_reduce_', 'barrier', 'free_port', 'run_on_ranks']
+__all__ = ['DistState', 'init_distributed', 'close_distributed', 'is_dist', 'all_reduce_', 'barrier', 'sync_device', 'free_port',
+           'run_on_ranks']
 
 # %% ../nbs/05_dist.ipynb #cbf2c36a
 @dataclass
@@ -62,6 +63,10 @@ def all_reduce_(t: torch.Tensor, op: str = "sum") -> torch.Tensor:
 def barrier() -> None:
     "Wait for every rank; a no-op in a single process."
     if is_dist(): dist.barrier()
+
+def sync_device(device) -> None:
+    "Wait for the device's queued work (a no-op on CPU), so that host timers measure it."
+    if torch.device(device).type == "cuda": torch.cuda.synchronize(device)
 
 # %% ../nbs/05_dist.ipynb #52c75dcd
 def free_port() -> int:

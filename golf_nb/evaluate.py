@@ -10,7 +10,7 @@ from typing import Callable, NamedTuple
 import torch
 import torch.nn.functional as F
 from .config import RunConfig, EVAL_MODES
-from .dist import DistState, all_reduce_
+from .dist import DistState, all_reduce_, sync_device
 from .data import load_validation_tokens, val_pattern
 from .tokenizer import ByteLUTs, token_bytes, build_luts, load_tokenizer
 
@@ -229,10 +229,9 @@ def final_evaluation(model, val_tokens, luts, cfg: RunConfig, state: DistState, 
     "`(result, milliseconds)`: `model` scored by the evaluator of `cfg.eval_mode`."
     if cfg.eval_mode not in EVALUATORS:
         raise ValueError(f"eval_mode={cfg.eval_mode!r} has no evaluator; registered: {', '.join(EVALUATORS)}")
-    sync = torch.cuda.synchronize if state.device.type == "cuda" else (lambda: None)
-    sync(); t = time.perf_counter()
+    sync_device(state.device); t = time.perf_counter()
     res = EVALUATORS[cfg.eval_mode].run(model, val_tokens, luts, cfg, state, log)
-    sync()
+    sync_device(state.device)
     return res, 1000.0 * (time.perf_counter() - t)
 
 # %% ../nbs/50_eval.ipynb #84e427a7

@@ -14,7 +14,7 @@ from .muon import build_optimizers, set_lr_scale, set_muon_momentum, zeropower_v
 
 # %% auto #0
 __all__ = ['AUTO_INDUCTOR_CONFIG', 'autocast', 'train_step', 'warmup_and_restore', 'NonFiniteLoss', 'apply_inductor_config',
-           'ddp_buffer_kwargs', 'prepare_model', 'sync_device']
+           'ddp_buffer_kwargs', 'prepare_model']
 
 # %% ../nbs/66_step.ipynb #60ab95f7
 def autocast(device: torch.device):
@@ -97,7 +97,3 @@ def prepare_model(cfg: RunConfig, state: DistState, model_fn=build_model):
     if state.device.type == "cuda" and cfg.torch_compile:
         opts.muon.ns_fn = torch.compile(zeropower_via_newtonschulz5, dynamic=False)
     return model, base_model, opts
-
-def sync_device(device):
-    "Wait for the device's queued work (a no-op on CPU), so that host timers measure it."
-    if device.type == "cuda": torch.cuda.synchronize(device)

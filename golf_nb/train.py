@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from .config import RunConfig, ConfigError, Derived, derive, validate, config_to_json
-from .dist import DistState, init_distributed, close_distributed, all_reduce_, barrier
+from .dist import DistState, init_distributed, close_distributed, all_reduce_, barrier, sync_device
 from .data import DistributedTokenLoader, train_pattern
 from .model import build_model, count_params
 from .averaging import SWA, EMA
@@ -22,7 +22,7 @@ from .files import write_atomic, write_json_atomic
 from .schedule import lr_multiplier
 from .runlog import (RunLog, RunFinished, claim_run_dir, code_fingerprint, environment_report, record_failure,
                             sigterm_raises)
-from .step import autocast, train_step, warmup_and_restore, prepare_model, sync_device, NonFiniteLoss
+from .step import autocast, train_step, warmup_and_restore, prepare_model, NonFiniteLoss
 
 # %% auto #0
 __all__ = ['CALIBRATION_BATCHES', 'Progress', 'Run', 'new_run_id', 'open_run', 'setup_run', 'run_training', 'artifact_format',
