@@ -10,6 +10,7 @@ import numpy as np
 import torch
 from .config import ConfigError, validate
 from .files import write_json_atomic
+from .checkpoint import CHECKPOINT_FILE
 
 # %% auto #0
 __all__ = ['RUN_FILES', 'RunLog', 'package_sources', 'code_fingerprint', 'environment_report', 'RunFinished', 'read_summary',
@@ -58,7 +59,7 @@ def environment_report() -> str:
     return "\n".join(lines)
 
 # %% ../nbs/64_runlog.ipynb #c327539c
-RUN_FILES = ("log.txt", "config.json", "final_model.ptz", "summary.json", "checkpoint.pt")  # what a run writes
+RUN_FILES = ("log.txt", "config.json", "final_model.ptz", "summary.json", CHECKPOINT_FILE)  # what a run writes
 
 class RunFinished(Exception):
     "`resume` was asked of a run that has finished: nothing to do, nothing changed."
