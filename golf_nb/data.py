@@ -4,9 +4,8 @@
 
 # %% ../nbs/10_data.ipynb #52791a87
 from __future__ import annotations
-import glob, os
+import glob
 from pathlib import Path
-from typing import Iterable
 import numpy as np
 import torch
 from .files import write_atomic

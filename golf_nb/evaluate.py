@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Callable, NamedTuple
 import torch
 import torch.nn.functional as F
-from .config import RunConfig, EVAL_MODES
+from .config import RunConfig
 from .dist import DistState, all_reduce_, sync_device
 from .data import load_validation_tokens, val_pattern
 from .tokenizer import ByteLUTs, token_bytes, build_luts, load_tokenizer

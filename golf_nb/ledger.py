@@ -4,7 +4,7 @@
 
 # %% ../nbs/92_ledger.ipynb #f77bcee6
 from __future__ import annotations
-import csv, io, math, os, re
+import csv, io, math, re
 from datetime import date
 from pathlib import Path
 from .significance import mean_std, improvement_test

@@ -4,7 +4,7 @@
 
 # %% ../nbs/22_tokenizer_tools.ipynb #af19252f
 from __future__ import annotations
-import argparse, io, json, math, os, sys
+import argparse, io, json, math, sys
 from pathlib import Path
 from typing import Iterable, Iterator
 import numpy as np
