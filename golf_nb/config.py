@@ -9,9 +9,11 @@ from dataclasses import dataclass, fields, asdict, replace
 from typing import Any, Mapping, Sequence
 
 # %% auto #0
-__all__ = ['EVAL_MODES', 'EVAL_PREFIXES', 'RUNTIME_FIELDS', 'PRESETS', 'DEFAULT_PRESET', 'ConfigError', 'RunConfig',
-           'eval_fields', 'env_name', 'parse_value', 'env_overrides', 'preset', 'Derived', 'grad_accum_for', 'derive',
-           'parse_inductor_config', 'validate', 'config_parser', 'resolve_config', 'config_to_json', 'config_from_json']
+__all__ = ['EVAL_MODES', 'EVAL_PREFIXES', 'RUNTIME_FIELDS', 'PRESETS', 'STEP_KNOBS', 'P180_BUDGET', 'MUON_NS', 'QUANTIZER_KINDS',
+           'QUANT_CLIPS', 'GPTQ_CALIBS', 'GPTQ_ORDERS', 'DEFAULT_PRESET', 'ConfigError', 'RunConfig', 'eval_fields',
+           'env_name', 'parse_value', 'env_overrides', 'preset', 'proxy_scaled', 'Derived', 'grad_accum_for', 'derive',
+           'parse_inductor_config', 'layer_list', 'virtual_layers', 'validate_techniques', 'validate', 'config_parser',
+           'resolve_config', 'config_to_json', 'config_from_json']
 
 # %% ../nbs/00_config.ipynb #0b747c25
 class ConfigError(ValueError):
@@ -102,6 +104,35 @@ class RunConfig:
     compile_mode: str = "default"  # torch.compile mode of the model: default or max-autotune-no-cudagraphs
     eval_scoring: str = "once"  # sliding windows: 'once' scores every target once; 'seed' repeats the seed's tail quirk
     eval_compile: bool = True  # compile the sliding evaluation's forward on CUDA (with torch_compile)
+    # --- the frontier's techniques (records #198 to #1204); every default keeps seed465 exact
+    mlp_leaky_slope: float = 0.0  # MLP activation leaky_relu(x, slope)²; 0: the seed's relu²; #1204: 0.5
+    xsa_last_n: int = 0  # exclusive self-attention on the last N (virtual) layers; 0: off
+    rope_dims: int = 0  # rotate only the first N dims of each head (partial RoPE); 0: all
+    rope_ntk_len: int = 0  # sequences longer than this stretch the RoPE base NTK-style; 0: never (#1204: 1024)
+    ln_scale: bool = False  # scale each block's normed inputs by 1/sqrt(layer + 1)
+    skip_gates: bool = False  # U-Net skips blended in by a learned sigmoid gate (lerp) instead of added
+    ve_layers: str = ""  # layers that add a shared value embedding to V, e.g. '9,10'; empty: none
+    ve_dim: int = 128  # width of the value embedding table, projected to the K/V width
+    parallel_start: int = -1  # physical layer from which attention and MLP read two residual lanes; -1: off
+    recur_layers: str = ""  # consecutive layers run twice once recurrence starts, e.g. '4,5'; empty: none
+    recur_start_step: int = 0  # optimizer step at which the repeat switches on
+    recur_untie_mlp: bool = False  # the repeated pass has its own MLP weights (copied when the repeat starts)
+    layer0_attn: bool = True  # the first block has attention; False: an MLP-only first block
+    adam_weight_decay: float = -1.0  # decoupled weight decay of the token and control AdamW groups; -1: weight_decay
+    late_qat_threshold: float = 0.0  # straight-through fake quantization of block matrices once the LR multiplier is below this; 0: off
+    muon_eq_r: bool = False  # MuonEq-R: normalize the rows of each update before Newton-Schulz
+    muon_ns: str = "seed"  # Newton-Schulz coefficients: seed (3.4445, -4.775, 2.0315 every step) or polar_express
+    quantizer: str = "rtn"  # block matrices: rtn (round to nearest, per row) or gptq (full-Hessian, error feedback)
+    quant_clip: str = "max"  # row scales: max (the row's max), search (best of 5 percentiles by MSE) or sdclip (k·std)
+    sdclip_k: float = 12.85  # sdclip: clip each row at sdclip_k standard deviations
+    gptq_calib: str = "train"  # GPTQ Hessians from: train (training batches) or ar (the model's own samples)
+    gptq_calib_seqs: int = 64  # calibration sequences of train_seq_len tokens
+    gptq_temperature: float = 0.8  # sampling temperature of ar calibration
+    gptq_block: int = 128  # GPTQ columns per block of error feedback
+    gptq_damp: float = 0.01  # GPTQ damping, as a fraction of the Hessian's mean diagonal
+    gptq_order: str = "act"  # GPTQ column order: act (largest Hessian diagonal first) or natural
+    int6_count: int = 0  # >0: the N most Hessian-sensitive block matrices int6 and the rest int5 (repeated layers first); 0: mlp_bits/attn_bits
+    byte_shuffle: int = 0  # group the payload's bytes by position modulo N before compressing; 0: off
 
 # %% ../nbs/00_config.ipynb #0d96e84c
 EVAL_MODES = ("plain", "sliding")  # the evaluators of golf_nb.evaluate, by eval_mode
@@ -177,6 +208,29 @@ def preset(name: str, **overrides) -> RunConfig:
     if unknown: raise ConfigError(f"unknown config field(s): {', '.join(sorted(unknown))}")
     return replace(RunConfig(), **{**PRESETS[name], **overrides})
 
+# %% ../nbs/00_config.ipynb #ef360946
+PRESETS["frontier1024"] = {**PRESETS["seed465"], **dict(
+    num_layers=11, bigram_vocab_size=2816, bigram_dim=112, warmdown_iters=3500,
+    tied_embed_lr=0.035, matrix_lr=0.03, scalar_lr=0.025, adam_weight_decay=0.04, muon_weight_decay=0.04,
+    mlp_leaky_slope=0.5, xsa_last_n=11, rope_dims=16, rope_ntk_len=1024, ln_scale=True, skip_gates=True,
+    ve_layers="9,10", ve_dim=128, parallel_start=7, recur_layers="4,5", recur_start_step=3000, recur_untie_mlp=True,
+    layer0_attn=False, ema_decay=0.997, swa_enabled=False,
+    quantizer="gptq", gptq_calib="ar", gptq_calib_seqs=64, gptq_temperature=0.8, quant_clip="search", int6_count=32,
+    mlp_bits=5, attn_bits=5, embed_quant="int8", compressor="brotli", byte_shuffle=2)}
+
+# %% ../nbs/00_config.ipynb #6bf45015
+STEP_KNOBS = ("warmdown_iters", "muon_momentum_warmup_steps", "recur_start_step", "swa_every")  # counted in steps
+
+def proxy_scaled(recipe: dict, s: float) -> dict:
+    "`recipe` (a preset's changes) with every knob of `STEP_KNOBS` times `s` and the EMA horizon kept as a fraction."
+    full = {**{k: getattr(RunConfig, k) for k in STEP_KNOBS + ("ema_decay",)}, **recipe}
+    out = {**recipe, **{k: max(1, round(full[k] * s)) if full[k] > 0 else 0 for k in STEP_KNOBS}}
+    if full["ema_decay"] > 0: out["ema_decay"] = round(1 - (1 - full["ema_decay"]) / s, 6)
+    return out
+
+P180_BUDGET = dict(data_path="./data/p180", train_batch_tokens=262_144, max_wallclock_seconds=180.0, val_loss_every=0)
+PRESETS["frontier1024_p180"] = {**proxy_scaled(PRESETS["frontier1024"], 1 / 8), **P180_BUDGET, "gptq_calib_seqs": 16}
+
 # %% ../nbs/00_config.ipynb #57cbf205
 @dataclass(frozen=True)
 class Derived:
@@ -220,6 +274,62 @@ def parse_inductor_config(spec: str) -> dict:
         try: out[name] = ast.literal_eval(raw)
         except (ValueError, SyntaxError): out[name] = raw
     return out
+
+# %% ../nbs/00_config.ipynb #a6006b61
+def layer_list(c: RunConfig, name: str) -> list[int]:
+    "The comma-separated layer numbers of field `name` of `c`; `ConfigError` naming the field if one is not a number."
+    raw = getattr(c, name)
+    try: return [int(x) for x in raw.split(",") if x.strip()]
+    except ValueError: raise ConfigError(f"{name}={raw!r} is not a comma-separated list of layer numbers") from None
+
+def virtual_layers(c: RunConfig, recurrent: bool = True) -> list[int]:
+    "The physical layer behind each virtual layer: `recur_layers` run twice in a row when `recurrent`."
+    rec = layer_list(c, "recur_layers")
+    if not (recurrent and rec): return list(range(c.num_layers))
+    cut = max(rec) + 1
+    return list(range(cut)) + rec + list(range(cut, c.num_layers))
+
+# %% ../nbs/00_config.ipynb #ed2074fa
+MUON_NS = ("seed", "polar_express")  # Newton-Schulz coefficient schedules (golf_nb.muon)
+QUANTIZER_KINDS, QUANT_CLIPS, GPTQ_CALIBS, GPTQ_ORDERS = ("rtn", "gptq"), ("max", "search", "sdclip"), ("train", "ar"), ("act", "natural")
+
+def validate_techniques(c: RunConfig) -> None:
+    "Raise `ConfigError` for a frontier technique set to a value, or combined with another knob, that cannot work."
+    def need(ok, msg):
+        if not ok: raise ConfigError(msg)
+    head_dim, rec = c.model_dim // c.num_heads, layer_list(c, "recur_layers")
+    need(0.0 <= c.mlp_leaky_slope < 1.0, f"mlp_leaky_slope must be in [0, 1), got {c.mlp_leaky_slope}")
+    need(c.rope_dims == 0 or (0 < c.rope_dims <= head_dim and c.rope_dims % 2 == 0),
+         f"rope_dims={c.rope_dims} must be 0 (all) or an even number up to head_dim={head_dim}")
+    need(c.rope_ntk_len >= 0, f"rope_ntk_len must be >= 0, got {c.rope_ntk_len}")
+    need(len(set(rec)) == len(rec) and all(0 <= r < c.num_layers for r in rec),
+         f"recur_layers={c.recur_layers!r} must name distinct layers of the model's num_layers={c.num_layers}")
+    need(rec == list(range(min(rec), max(rec) + 1)) if rec else True,
+         f"recur_layers={c.recur_layers!r} must be consecutive and ascending (the block repeats as one)")
+    need(c.recur_start_step >= 0, f"recur_start_step must be >= 0, got {c.recur_start_step}")
+    need(bool(rec) or not c.recur_untie_mlp, "recur_untie_mlp=1 needs recur_layers: there is no repeated pass to untie")
+    n_virtual = len(virtual_layers(c))
+    need(0 <= c.xsa_last_n <= n_virtual, f"xsa_last_n={c.xsa_last_n} must be in 0..{n_virtual}, the virtual layers of "
+         f"num_layers={c.num_layers} with recur_layers={c.recur_layers!r}")
+    ve = layer_list(c, "ve_layers")
+    need(all(0 <= v < n_virtual for v in ve), f"ve_layers={c.ve_layers!r} names a layer outside 0..{n_virtual - 1} "
+         f"(num_layers={c.num_layers}, recur_layers={c.recur_layers!r})")
+    need(not ve or c.ve_dim > 0, f"ve_dim must be positive with ve_layers={c.ve_layers!r}")
+    need(c.parallel_start == -1 or 0 <= c.parallel_start < c.num_layers,
+         f"parallel_start={c.parallel_start} must be -1 (off) or a layer of num_layers={c.num_layers}")
+    need(c.adam_weight_decay == -1.0 or c.adam_weight_decay >= 0, f"adam_weight_decay must be >= 0 or -1, got {c.adam_weight_decay}")
+    need(0.0 <= c.late_qat_threshold <= 1.0, f"late_qat_threshold must be in [0, 1], got {c.late_qat_threshold}")
+    for name, allowed in (("muon_ns", MUON_NS), ("quantizer", QUANTIZER_KINDS), ("quant_clip", QUANT_CLIPS),
+                          ("gptq_calib", GPTQ_CALIBS), ("gptq_order", GPTQ_ORDERS)):
+        need(getattr(c, name) in allowed, f"{name} must be one of {', '.join(allowed)}, got {getattr(c, name)!r}")
+    need(c.sdclip_k > 0, f"sdclip_k must be positive, got {c.sdclip_k}")
+    need(c.gptq_calib_seqs >= 1 and c.gptq_block >= 1 and c.gptq_damp >= 0,
+         "gptq_calib_seqs and gptq_block must be >= 1 and gptq_damp >= 0")
+    need(c.gptq_temperature > 0, f"gptq_temperature must be positive, got {c.gptq_temperature}")
+    need(c.int6_count >= 0, f"int6_count must be >= 0, got {c.int6_count}")
+    need(c.int6_count == 0 or c.quantizer == "gptq", f"int6_count={c.int6_count} ranks matrices by their GPTQ Hessians: "
+         "it needs quantizer=gptq, got quantizer=rtn")
+    need(c.byte_shuffle >= 0, f"byte_shuffle must be >= 0, got {c.byte_shuffle}")
 
 # %% ../nbs/00_config.ipynb #f052a87c
 def validate(c: RunConfig, world_size: int = 1) -> RunConfig:
@@ -271,6 +381,7 @@ def validate(c: RunConfig, world_size: int = 1) -> RunConfig:
     parse_inductor_config(c.inductor_config)  # raises ConfigError on a malformed setting
     need(c.stop_after_seconds >= 0, f"stop_after_seconds must be >= 0, got {c.stop_after_seconds}")
     need(not c.resume or bool(c.run_dir or c.run_id), "resume needs the run_dir (or run_id) of the run to continue")
+    validate_techniques(c)
     return c
 
 # %% ../nbs/00_config.ipynb #23fb374a
