@@ -118,6 +118,8 @@ class RunConfig:
     recur_start_step: int = 0  # optimizer step at which the repeat switches on
     recur_untie_mlp: bool = False  # the repeated pass has its own MLP weights (copied when the repeat starts)
     layer0_attn: bool = True  # the first block has attention; False: an MLP-only first block
+    bigram_init: str = "seed"  # bigram projection init: seed (orthogonal / sqrt(2 layers)) or orthogonal (#1204)
+    small_matrices_adam: bool = False  # bigram and value-embedding projections in the control AdamW group, not Muon (#1204)
     adam_weight_decay: float = -1.0  # decoupled weight decay of the token and control AdamW groups; -1: weight_decay
     late_qat_threshold: float = 0.0  # straight-through fake quantization of block matrices once the LR multiplier is below this; 0: off
     muon_eq_r: bool = False  # MuonEq-R: normalize the rows of each update before Newton-Schulz
@@ -214,7 +216,7 @@ PRESETS["frontier1024"] = {**PRESETS["seed465"], **dict(
     tied_embed_lr=0.035, matrix_lr=0.03, scalar_lr=0.025, adam_weight_decay=0.04, muon_weight_decay=0.04,
     mlp_leaky_slope=0.5, xsa_last_n=11, rope_dims=16, rope_ntk_len=1024, ln_scale=True, skip_gates=True,
     ve_layers="9,10", ve_dim=128, parallel_start=7, recur_layers="4,5", recur_start_step=3000, recur_untie_mlp=True,
-    layer0_attn=False, ema_decay=0.997, swa_enabled=False,
+    layer0_attn=False, bigram_init="orthogonal", small_matrices_adam=True, ema_decay=0.997, swa_enabled=False,
     quantizer="gptq", gptq_calib="ar", gptq_calib_seqs=64, gptq_temperature=0.8, quant_clip="search", int6_count=32,
     mlp_bits=5, attn_bits=5, embed_quant="int8", compressor="brotli", byte_shuffle=2)}
 
@@ -322,6 +324,7 @@ def validate_techniques(c: RunConfig) -> None:
     for name, allowed in (("muon_ns", MUON_NS), ("quantizer", QUANTIZER_KINDS), ("quant_clip", QUANT_CLIPS),
                           ("gptq_calib", GPTQ_CALIBS), ("gptq_order", GPTQ_ORDERS)):
         need(getattr(c, name) in allowed, f"{name} must be one of {', '.join(allowed)}, got {getattr(c, name)!r}")
+    need(c.bigram_init in ("seed", "orthogonal"), f"bigram_init must be seed or orthogonal, got {c.bigram_init!r}")
     need(c.sdclip_k > 0, f"sdclip_k must be positive, got {c.sdclip_k}")
     need(c.gptq_calib_seqs >= 1 and c.gptq_block >= 1 and c.gptq_damp >= 0,
          "gptq_calib_seqs and gptq_block must be >= 1 and gptq_damp >= 0")
