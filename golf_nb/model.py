@@ -8,15 +8,16 @@ import contextlib, math, re
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .config import RunConfig, derive, validate
+from .config import RunConfig, derive, layer_list, validate, virtual_layers
 
 try: from torch.nn.attention import SDPBackend, sdpa_kernel
 except ImportError: SDPBackend = sdpa_kernel = None  # torch < 2.3: the backend choice is ignored
 
 # %% auto #0
 __all__ = ['SDPA_HAS_GQA', 'SEED465_N_PARAMS', 'SEED465_BLOCK_PARAMS', 'BF16_ROLES', 'rms_norm', 'RMSNorm', 'CastedLinear',
-           'Rotary', 'apply_rotary', 'sdpa_backend', 'causal_attention', 'CausalSelfAttention', 'MLP', 'SmearGate',
-           'bigram_hash', 'BigramHash', 'Block', 'GPT', 'build_model', 'count_params', 'seed465_param_names',
+           'Rotary', 'apply_rotary', 'sdpa_backend', 'causal_attention', 'exclusive', 'CausalSelfAttention', 'MLP',
+           'SmearGate', 'bigram_hash', 'BigramHash', 'ValueEmbedding', 'Block', 'parallel', 'GPT', 'set_recurrence',
+           'hidden', 'head', 'forward_logits', 'forward', 'build_model', 'count_params', 'seed465_param_names',
            'seed_parity_faults', 'RoleError', 'param_role', 'param_roles', 'to_mixed_precision', 'cast_for_device']
 
 # %% ../nbs/30_model.ipynb #909a0f32
@@ -35,17 +36,24 @@ class CastedLinear(nn.Linear):
 
 # %% ../nbs/30_model.ipynb #b4425d89
 class Rotary(nn.Module):
-    "cos/sin tables for rotary embeddings of width `head_dim`, cached per sequence length, device and dtype."
-    def __init__(self, head_dim: int, base: float = 10_000.0):
+    "cos/sin tables for rotary embeddings of the first `rope_dims` channels of a head, cached per length, device and dtype."
+    def __init__(self, head_dim: int, base: float = 10_000.0,
+                 rope_dims: int = 0,  # channels rotated (0: all of head_dim); the rest pass through
+                 ntk_len: int = 0):  # sequences longer than this stretch the base NTK-style (0: never)
         super().__init__()
-        inv_freq = 1.0 / (base ** (torch.arange(0, head_dim, 2, dtype=torch.float32) / head_dim))
-        self.register_buffer("inv_freq", inv_freq, persistent=False)  # (head_dim/2,)
+        self.dims, self.base, self.ntk_len = rope_dims or head_dim, base, ntk_len
+        inv_freq = 1.0 / (base ** (torch.arange(0, self.dims, 2, dtype=torch.float32) / self.dims))
+        self.register_buffer("inv_freq", inv_freq, persistent=False)  # (dims/2,)
         self._key, self._cos, self._sin = None, None, None
 
     def tables(self, seq_len: int, device: torch.device):
-        "cos and sin (1, 1, T, head_dim/2) of the angles, computed in fp32."
+        "cos and sin (1, 1, T, dims/2) of the angles, computed in fp32."
         t = torch.arange(seq_len, device=device, dtype=torch.float32)  # positions
-        freqs = torch.outer(t, self.inv_freq.to(device, torch.float32))  # (T, head_dim/2); inv_freq may be bf16-rounded
+        inv_freq = self.inv_freq.to(device, torch.float32)  # may be bf16-rounded (the seed casts the model)
+        if self.ntk_len and seq_len > self.ntk_len:  # base · s^(d/(d-2)), s = seq_len / ntk_len, frequencies in fp32
+            base = self.base * (seq_len / self.ntk_len) ** (self.dims / (self.dims - 2))
+            inv_freq = 1.0 / (base ** (torch.arange(0, self.dims, 2, dtype=torch.float32, device=device) / self.dims))
+        freqs = torch.outer(t, inv_freq)  # (T, dims/2)
         return freqs.cos()[None, None], freqs.sin()[None, None]
 
     def forward(self, seq_len: int, device: torch.device, dtype: torch.dtype):
@@ -58,8 +66,10 @@ class Rotary(nn.Module):
         return self._cos.to(dtype, copy=True), self._sin.to(dtype, copy=True)
 
 def apply_rotary(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
-    "Rotate `x` (B, H, T, head_dim) by the angles in `cos`, `sin` (1, 1, T, head_dim/2), half-split layout."
-    half = x.size(-1) // 2
+    "Rotate the first 2·cos.size(-1) channels of `x` (B, H, T, head_dim) by `cos`, `sin` (1, 1, T, ·), half-split layout."
+    rd = 2 * cos.size(-1)
+    if rd < x.size(-1): return torch.cat((apply_rotary(x[..., :rd], cos, sin), x[..., rd:]), dim=-1)  # partial RoPE
+    half = rd // 2
     x1, x2 = x[..., :half], x[..., half:]
     return torch.cat((x1 * cos + x2 * sin, -x1 * sin + x2 * cos), dim=-1)
 
@@ -82,45 +92,64 @@ def causal_attention(q, k, v, gqa_native: bool = False, backend: str = "auto") -
         return F.scaled_dot_product_attention(q, k, v, is_causal=True, **kw)
 
 # %% ../nbs/30_model.ipynb #42031ded
+def exclusive(y: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+    "XSA: remove from each head's output `y` (B, H, T, hd) its component along its own value vector `v` (B, H_kv, T, hd)."
+    B, H, T, D = y.shape
+    yg = y.view(B, v.size(1), H // v.size(1), T, D)  # query head h uses K/V head h // (H / H_kv)
+    vn = F.normalize(v, dim=-1).unsqueeze(2)  # (B, H_kv, 1, T, hd)
+    return (yg - (yg * vn).sum(-1, keepdim=True) * vn).view(B, H, T, D)
+
 class CausalSelfAttention(nn.Module):
     "Grouped-query causal self-attention with QK-norm, RoPE and a learned per-head query gain."
     def __init__(self, dim: int, num_heads: int, num_kv_heads: int, rope_base: float = 10_000.0,
                  qk_gain_init: float = 1.5,  # initial gain of every query head
                  gqa_native: bool = False,  # let SDPA share K/V heads instead of repeating them
-                 attn_backend: str = "auto"):  # SDPA kernel on CUDA: flash, cudnn, efficient, math or auto
+                 attn_backend: str = "auto",  # SDPA kernel on CUDA: flash, cudnn, efficient, math or auto
+                 rope_dims: int = 0, rope_ntk_len: int = 0,  # partial RoPE and its NTK stretch (see `Rotary`)
+                 weights: bool = True):  # False: only the query gain (the controls of a repeated layer)
         super().__init__()
         self.num_heads, self.num_kv_heads, self.head_dim = num_heads, num_kv_heads, dim // num_heads
         self.gqa_native, self.attn_backend = gqa_native, attn_backend
-        self.c_q = CastedLinear(dim, dim, bias=False)
-        self.c_k = CastedLinear(dim, num_kv_heads * self.head_dim, bias=False)
-        self.c_v = CastedLinear(dim, num_kv_heads * self.head_dim, bias=False)
-        self.proj = CastedLinear(dim, dim, bias=False)
-        self.proj._zero_init = True  # zero-init so each block starts as the identity
+        if weights:
+            self.c_q = CastedLinear(dim, dim, bias=False)
+            self.c_k = CastedLinear(dim, num_kv_heads * self.head_dim, bias=False)
+            self.c_v = CastedLinear(dim, num_kv_heads * self.head_dim, bias=False)
+            self.proj = CastedLinear(dim, dim, bias=False)
+            self.proj._zero_init = True  # zero-init so each block starts as the identity
         self.q_gain = nn.Parameter(torch.full((num_heads,), qk_gain_init, dtype=torch.float32))
-        self.rotary = Rotary(self.head_dim, rope_base)
+        self.rotary = Rotary(self.head_dim, rope_base, rope_dims, rope_ntk_len)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, q_gain: torch.Tensor | None = None,  # default: this module's own
+                v_embed: torch.Tensor | None = None,  # (B, T, kv_dim) added to V (value embeddings)
+                xsa: bool = False) -> torch.Tensor:  # exclusive self-attention on the output
         B, T, C = x.shape
         q = self.c_q(x).view(B, T, self.num_heads, self.head_dim).transpose(1, 2)  # (B, H, T, hd)
         k = self.c_k(x).view(B, T, self.num_kv_heads, self.head_dim).transpose(1, 2)  # (B, H_kv, T, hd)
-        v = self.c_v(x).view(B, T, self.num_kv_heads, self.head_dim).transpose(1, 2)
+        v = self.c_v(x)
+        if v_embed is not None: v = v + v_embed
+        v = v.view(B, T, self.num_kv_heads, self.head_dim).transpose(1, 2)
         q, k = rms_norm(q), rms_norm(k)
         cos, sin = self.rotary(T, x.device, q.dtype)
         q, k = apply_rotary(q, cos, sin), apply_rotary(k, cos, sin)
-        q = q * self.q_gain.to(q.dtype)[None, :, None, None]
+        q = q * (self.q_gain if q_gain is None else q_gain).to(q.dtype)[None, :, None, None]
         y = causal_attention(q, k, v, self.gqa_native, self.attn_backend)  # (B, H, T, hd)
+        if xsa: y = exclusive(y, v)
         return self.proj(y.transpose(1, 2).contiguous().view(B, T, C))
 
 # %% ../nbs/30_model.ipynb #54d42088
 class MLP(nn.Module):
-    "ReLU² feed-forward: dim -> mlp_mult·dim -> dim, output projection zero-initialised."
-    def __init__(self, dim: int, mlp_mult: float):
+    "ReLU² feed-forward (leaky with `leaky_slope` > 0): dim -> mlp_mult·dim -> dim, output projection zero-initialised."
+    def __init__(self, dim: int, mlp_mult: float, leaky_slope: float = 0.0):
         super().__init__()
+        self.leaky_slope = leaky_slope
         self.fc = CastedLinear(dim, int(mlp_mult * dim), bias=False)
         self.proj = CastedLinear(int(mlp_mult * dim), dim, bias=False)
         self.proj._zero_init = True
 
-    def forward(self, x): return self.proj(torch.relu(self.fc(x)).square())
+    def forward(self, x):
+        h = self.fc(x)
+        h = torch.relu(h) if self.leaky_slope == 0 else F.leaky_relu(h, self.leaky_slope)
+        return self.proj(h.square())
 
 # %% ../nbs/30_model.ipynb #9aee9ae8
 class SmearGate(nn.Module):
@@ -158,82 +187,180 @@ class BigramHash(nn.Module):
         if self.proj is not None: h = self.proj(h)
         return h * self.scale.to(h.dtype)
 
+# %% ../nbs/30_model.ipynb #113a3bdd
+class ValueEmbedding(nn.Module):
+    "A token table projected to the K/V width, added to V in chosen layers with a scale per layer."
+    def __init__(self, vocab_size: int, ve_dim: int, kv_dim: int, n_layers: int):
+        super().__init__()
+        self.embed = nn.Embedding(vocab_size, ve_dim)
+        nn.init.normal_(self.embed.weight, std=0.01)
+        self.proj = CastedLinear(ve_dim, kv_dim, bias=False) if ve_dim != kv_dim else None  # orthogonal (model init)
+        self.scale = nn.Parameter(torch.tensor(0.1, dtype=torch.float32))
+        self.layer_scales = nn.Parameter(torch.ones(n_layers, dtype=torch.float32))
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:  # (B, T) -> (B, T, kv_dim), before the layer scale
+        h = self.embed(tokens)
+        if self.proj is not None: h = self.proj(h)
+        return h * self.scale.to(h.dtype)
+
 # %% ../nbs/30_model.ipynb #306fb42a
 class Block(nn.Module):
     "Transformer block: x0-mix, then scaled attention and MLP residuals on RMS-normed inputs."
-    def __init__(self, cfg: RunConfig):
+    def __init__(self, cfg: RunConfig, layer: int = 0,  # its virtual layer (sets the norm scale)
+                 weights: bool = True,  # False: controls only, for a repeated layer that runs another block's matrices
+                 attn: bool = True):  # False: an MLP-only block
         super().__init__()
         d = cfg.model_dim
+        self.has_attn, self.ln = attn, 1.0 / math.sqrt(layer + 1) if cfg.ln_scale else 1.0
         self.attn_norm, self.mlp_norm = RMSNorm(), RMSNorm()
-        self.attn = CausalSelfAttention(d, cfg.num_heads, cfg.num_kv_heads, cfg.rope_base, cfg.qk_gain_init,
-                                        cfg.gqa_native, cfg.attn_backend)
-        self.mlp = MLP(d, cfg.mlp_mult)
-        self.attn_scale = nn.Parameter(torch.ones(d, dtype=torch.float32))
+        if attn:
+            self.attn = CausalSelfAttention(d, cfg.num_heads, cfg.num_kv_heads, cfg.rope_base, cfg.qk_gain_init,
+                                            cfg.gqa_native, cfg.attn_backend, cfg.rope_dims, cfg.rope_ntk_len, weights)
+            self.attn_scale = nn.Parameter(torch.ones(d, dtype=torch.float32))
+        self.mlp = MLP(d, cfg.mlp_mult, cfg.mlp_leaky_slope) if weights else None
         self.mlp_scale = nn.Parameter(torch.ones(d, dtype=torch.float32))
         self.resid_mix = nn.Parameter(torch.stack((torch.ones(d), torch.zeros(d))).float())  # (2, d)
 
-    def forward(self, x: torch.Tensor, x0: torch.Tensor) -> torch.Tensor:  # both (B, T, C)
+    def _mix(self, x, x0):
         mix = self.resid_mix.to(x.dtype)
-        x = mix[0][None, None, :] * x + mix[1][None, None, :] * x0
-        x = x + self.attn_scale.to(x.dtype)[None, None, :] * self.attn(self.attn_norm(x))
-        return x + self.mlp_scale.to(x.dtype)[None, None, :] * self.mlp(self.mlp_norm(x))
+        return mix[0][None, None, :] * x + mix[1][None, None, :] * x0
+
+    def _attn(self, x, src, ve, xsa):  # src: the block whose matrices run; the gains and scales are this block's
+        h = self.attn_norm(x)
+        if self.ln != 1.0: h = h * self.ln
+        return self.attn_scale.to(x.dtype)[None, None, :] * src.attn(h, self.attn.q_gain, ve, xsa)
+
+    def _mlp(self, x, mlp):
+        h = self.mlp_norm(x)
+        if self.ln != 1.0: h = h * self.ln
+        return self.mlp_scale.to(x.dtype)[None, None, :] * mlp(h)
+
+    def forward(self, x: torch.Tensor, x0: torch.Tensor,  # both (B, T, C)
+                src: Block | None = None, mlp: nn.Module | None = None,  # matrices to run (default: this block's)
+                ve: torch.Tensor | None = None, xsa: bool = False) -> torch.Tensor:
+        src = self if src is None else src
+        x = self._mix(x, x0)
+        if self.has_attn: x = x + self._attn(x, src, ve, xsa)
+        return x + self._mlp(x, src.mlp if mlp is None else mlp)
+
+# %% ../nbs/30_model.ipynb #a13ca51a
+def parallel(self: Block, lane0, lane1, x0, src, mlp, ve, xsa,
+             resid: torch.Tensor,  # (2,): lane scale before the attention and before the MLP write
+             post: torch.Tensor):  # (2, 2): [attention, MLP] output into [lane0, lane1]
+    "One block on two residual lanes: attention reads lane0, the MLP lane1; each writes both."
+    src = self if src is None else src
+    if self.has_attn:
+        a, r, w = self._attn(self._mix(lane0, x0), src, ve, xsa), resid[0].to(lane0.dtype), post[0].to(lane0.dtype)
+        lane0, lane1 = r * lane0 + w[0] * a, r * lane1 + w[1] * a
+    m, r, w = self._mlp(self._mix(lane1, x0), src.mlp if mlp is None else mlp), resid[1].to(lane0.dtype), post[1].to(lane0.dtype)
+    return r * lane0 + w[0] * m, r * lane1 + w[1] * m
+
+Block.parallel = parallel
 
 # %% ../nbs/30_model.ipynb #3ec18284
 class GPT(nn.Module):
-    "The seed's model, built from a `RunConfig`."
+    "The seed's model, with the frontier's techniques where `cfg` switches them on."
     def __init__(self, cfg: RunConfig, init: bool = True):  # init=False: skip the (slow) init, e.g. to load weights
         super().__init__()
-        self.cfg, d = cfg, cfg.model_dim
+        self.cfg, d, L = cfg, cfg.model_dim, cfg.num_layers
         self.tok_emb = nn.Embedding(cfg.vocab_size, d)
         self.bigram = BigramHash(cfg.bigram_vocab_size, cfg.bigram_dim, d) if cfg.bigram_vocab_size > 0 else None
-        self.num_encoder = cfg.num_layers // 2
-        self.num_decoder = cfg.num_layers - self.num_encoder
-        self.skip_weights = nn.Parameter(torch.ones(min(self.num_encoder, self.num_decoder), d, dtype=torch.float32))
+        self.recur_layers, self.v2p_recur = layer_list(cfg, "recur_layers"), virtual_layers(cfg)
+        nv = len(self.v2p_recur)  # blocks: one per virtual layer; those past L hold a repeated layer's controls
+        n_skip = min(nv // 2, nv - nv // 2)
+        self.skip_weights = nn.Parameter(torch.ones(n_skip, d, dtype=torch.float32))
+        self.skip_gates = nn.Parameter(torch.zeros(n_skip, d, dtype=torch.float32)) if cfg.skip_gates else None
+        if cfg.parallel_start >= 0:  # per physical layer: [attn, mlp] x [to attn lane, to mlp lane], and lane decay
+            self.parallel_post = nn.Parameter(torch.ones(L, 2, 2, dtype=torch.float32))
+            self.parallel_resid = nn.Parameter(torch.full((L, 2), 1.1 ** 0.5, dtype=torch.float32))
+        else: self.parallel_post = self.parallel_resid = None
         self.smear = SmearGate(d)
-        self.blocks = nn.ModuleList([Block(cfg) for _ in range(cfg.num_layers)])
+        self.blocks = nn.ModuleList([Block(cfg, i, weights=i < L, attn=cfg.layer0_attn or i > 0) for i in range(nv)])
+        self.repeat_mlp = nn.ModuleList([MLP(d, cfg.mlp_mult, cfg.mlp_leaky_slope) for _ in self.recur_layers]
+                                        ) if cfg.recur_untie_mlp else None
+        self.ve_layers = layer_list(cfg, "ve_layers")
+        self.ve_shared = ValueEmbedding(cfg.vocab_size, cfg.ve_dim, cfg.num_kv_heads * (d // cfg.num_heads),
+                                        len(self.ve_layers)) if self.ve_layers else None
+        self.xsa_layers = set(range(nv - cfg.xsa_last_n, nv)) if cfg.xsa_last_n else set()
         self.final_norm = RMSNorm()
         self.lm_head = None if cfg.tie_embeddings else CastedLinear(d, cfg.vocab_size, bias=False)
         if self.lm_head is not None: self.lm_head._zero_init = True
+        self.recurrent = False  # the repeat is off until `set_recurrence(True)`
         if init: self._init_weights()
 
-    @torch.no_grad()
-    def _init_weights(self) -> None:
-        if self.cfg.tie_embeddings: nn.init.normal_(self.tok_emb.weight, mean=0.0, std=self.cfg.tied_embed_init_std)
-        for name, m in self.named_modules():
-            if not isinstance(m, nn.Linear): continue
-            if getattr(m, "_zero_init", False): nn.init.zeros_(m.weight)
-            elif m.weight.ndim == 2 and min(m.weight.shape) >= 64:
-                nn.init.orthogonal_(m.weight, gain=1.0)
-                if ".proj." in name or name.endswith(".proj"): m.weight.mul_(1.0 / math.sqrt(2 * len(self.blocks)))
+# %% ../nbs/30_model.ipynb #1fe6d0fb
+@torch.no_grad()
+def _init_weights(self: GPT) -> None:
+    if self.cfg.tie_embeddings: nn.init.normal_(self.tok_emb.weight, mean=0.0, std=self.cfg.tied_embed_init_std)
+    for name, m in self.named_modules():
+        if not isinstance(m, nn.Linear): continue
+        if getattr(m, "_zero_init", False): nn.init.zeros_(m.weight)
+        elif m.weight.ndim == 2 and min(m.weight.shape) >= 64:
+            nn.init.orthogonal_(m.weight, gain=1.0)
+            if name == "bigram.proj" and self.cfg.bigram_init == "seed": m.weight.mul_(1.0 / math.sqrt(2 * self.cfg.num_layers))
 
-    def hidden(self, input_ids: torch.Tensor) -> torch.Tensor:
-        "Final-normed hidden states (B, T, C) of `input_ids` (B, T)."
-        x = self.tok_emb(input_ids)
-        if self.bigram is not None: x = x + self.bigram(input_ids)
-        x = x0 = self.smear(rms_norm(x))
-        skips = []
-        for block in self.blocks[:self.num_encoder]:
-            x = block(x, x0)
-            skips.append(x)
-        for i, block in enumerate(self.blocks[self.num_encoder:]):
-            if skips: x = x + self.skip_weights[i].to(x.dtype)[None, None, :] * skips.pop()  # innermost skip first
-            x = block(x, x0)
-        return self.final_norm(x)
+def set_recurrence(self: GPT, on: bool) -> None:
+    "Switch the repeat of `recur_layers` on or off; the first switch on copies each base MLP into its untied twin."
+    on = bool(on and self.recur_layers)
+    if on and not self.recurrent and self.repeat_mlp is not None:
+        with torch.no_grad():
+            for twin, p in zip(self.repeat_mlp, self.recur_layers): twin.load_state_dict(self.blocks[p].mlp.state_dict())
+    self.recurrent = on
 
-    def head(self, h: torch.Tensor) -> torch.Tensor:
-        "Soft-capped logits (..., V) of final hidden states `h` (..., C)."
-        logits = F.linear(h, self.tok_emb.weight) if self.lm_head is None else self.lm_head(h)
-        c = self.cfg.logit_softcap
-        return c * torch.tanh(logits / c)
+GPT._init_weights, GPT.set_recurrence = _init_weights, set_recurrence
+GPT.v2p = property(lambda self: self.v2p_recur if self.recurrent else list(range(self.cfg.num_layers)))  # virtual -> physical
+GPT.num_encoder = property(lambda self: len(self.v2p) // 2)  # the first half of the virtual layers feed the skips
+GPT.num_decoder = property(lambda self: len(self.v2p) - len(self.v2p) // 2)
 
-    def forward_logits(self, input_ids: torch.Tensor) -> torch.Tensor:
-        "Soft-capped logits (B, T, V)."
-        return self.head(self.hidden(input_ids))
+# %% ../nbs/30_model.ipynb #fa4ea6fa
+def _skip(self: GPT, x, s, i):
+    "Decoder input `x` joined by encoder output `s` through skip `i`: added (seed) or gated (lerp)."
+    ws = self.skip_weights[i].to(x.dtype)[None, None, :] * s
+    if self.skip_gates is None: return x + ws
+    return torch.lerp(ws, x, torch.sigmoid(self.skip_gates[i].to(x.dtype))[None, None, :])
 
-    def forward(self, input_ids: torch.Tensor, target_ids: torch.Tensor) -> torch.Tensor:
-        "Mean cross-entropy (fp32) of the soft-capped logits against `target_ids` (B, T)."
-        logits = self.forward_logits(input_ids)
-        return F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), target_ids.reshape(-1), reduction="mean")
+def hidden(self: GPT, input_ids: torch.Tensor) -> torch.Tensor:
+    "Final-normed hidden states (B, T, C) of `input_ids` (B, T)."
+    x = self.tok_emb(input_ids)
+    if self.bigram is not None: x = x + self.bigram(input_ids)
+    x = x0 = self.smear(rms_norm(x))
+    v2p, rep = self.v2p, max(self.recur_layers, default=-1) + 1  # virtual rep.. rep+len-1 are the repeats
+    n_enc, ve = len(v2p) // 2, None if self.ve_shared is None else self.ve_shared(input_ids)
+    skips, lanes = [], None  # lanes: (attention lane, MLP lane) once the parallel residuals start
+    for v, p in enumerate(v2p):
+        blk, src, xsa = self.blocks[v], self.blocks[p], v in self.xsa_layers
+        twin = self.repeat_mlp is not None and self.recurrent and rep <= v < rep + len(self.recur_layers)
+        mlp = self.repeat_mlp[v - rep] if twin else None
+        vev = ve * self.ve_shared.layer_scales[self.ve_layers.index(v)].to(ve.dtype) if v in self.ve_layers else None
+        if v >= n_enc and skips:  # innermost skip first
+            s, i = skips.pop(), v - n_enc
+            if lanes is None: x = self._skip(x, s[1] if isinstance(s, tuple) else s, i)
+            else: lanes = tuple(self._skip(l, si, i) for l, si in zip(lanes, s if isinstance(s, tuple) else (s, s)))
+        if self.parallel_post is not None and p >= self.cfg.parallel_start:
+            lanes = blk.parallel(*(lanes or (x, x)), x0, src, mlp, vev, xsa, self.parallel_resid[p], self.parallel_post[p])
+        else: x = blk(x, x0, src, mlp, vev, xsa)
+        if v < n_enc: skips.append(lanes if lanes is not None else x)
+    return self.final_norm(x if lanes is None else (lanes[0] + lanes[1]) * 0.5)
+
+GPT._skip, GPT.hidden = _skip, hidden
+
+# %% ../nbs/30_model.ipynb #89519e86
+def head(self: GPT, h: torch.Tensor) -> torch.Tensor:
+    "Soft-capped logits (..., V) of final hidden states `h` (..., C)."
+    logits = F.linear(h, self.tok_emb.weight) if self.lm_head is None else self.lm_head(h)
+    c = self.cfg.logit_softcap
+    return c * torch.tanh(logits / c)
+
+def forward_logits(self: GPT, input_ids: torch.Tensor) -> torch.Tensor:
+    "Soft-capped logits (B, T, V)."
+    return self.head(self.hidden(input_ids))
+
+def forward(self: GPT, input_ids: torch.Tensor, target_ids: torch.Tensor) -> torch.Tensor:
+    "Mean cross-entropy (fp32) of the soft-capped logits against `target_ids` (B, T)."
+    logits = self.forward_logits(input_ids)
+    return F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), target_ids.reshape(-1), reduction="mean")
+
+GPT.head, GPT.forward_logits, GPT.forward = head, forward_logits, forward
 
 # %% ../nbs/30_model.ipynb #73d3bf82
 def build_model(cfg: RunConfig, init: bool = True  # False: skip the model-wide init (weights to be loaded)
@@ -278,11 +405,12 @@ def param_role(name: str, t: torch.Tensor,  # a parameter (or state-dict tensor)
     if t.ndim < 2 or any(pat in name for pat in control_patterns): return "control"
     if name == "tok_emb.weight": return "embed"
     if name == "lm_head.weight": return "head"
-    if name == "bigram.embed.weight": return "table"
+    if name in ("bigram.embed.weight", "ve_shared.embed.weight"): return "table"
+    if name in ("skip_gates", "parallel_post", "parallel_resid"): return "control"
     if t.ndim == 2:
-        if name == "bigram.proj.weight": return "matrix"
+        if name in ("bigram.proj.weight", "ve_shared.proj.weight"): return "matrix"
         if re.fullmatch(r"blocks\.\d+\.attn\.[\w.]+\.weight", name): return "attn"
-        if re.fullmatch(r"blocks\.\d+\.mlp\.[\w.]+\.weight", name): return "mlp"
+        if re.fullmatch(r"(blocks\.\d+\.mlp|repeat_mlp\.\d+)\.[\w.]+\.weight", name): return "mlp"
     raise RoleError(f"parameter {name!r} of shape {tuple(t.shape)} has no role: "
                     "give it one in golf_nb.model.param_role")
 
