@@ -15,14 +15,14 @@ if __name__ == "__main__" and not __package__ and "__file__" in globals():
     __package__ = "golf_nb"
 
 # %% ../nbs/80_launch.ipynb #2b073d4f
-import sys
+import json, sys
 from dataclasses import replace
 from pathlib import Path
 from .config import (RunConfig, ConfigError, config_parser, resolve_config, config_to_json, config_from_json,
                             parse_value, eval_fields)
 from .dist import DistState, init_distributed, close_distributed, barrier
 from .corpus import ensure_embedded_data
-from .model import build_model, cast_for_device, count_params
+from .model import build_model, cast_for_device, count_params, recurrent_at
 from .quant import load_artifact
 from .evaluate import load_eval_data, final_evaluation
 from .files import write_json_atomic
@@ -75,6 +75,9 @@ def load_saved_run(path, overrides: dict | None = None, state=None) -> tuple:
     try: sd = load_artifact(art, template)
     except Exception as e: raise ValueError(f"{art}: cannot read the artifact ({e})") from e
     model.load_state_dict(sd, strict=True)
+    summary = art.parent / "summary.json"   # the repeat is on if the run trained past its start (unknown: on)
+    steps = json.loads(summary.read_text()).get("steps") if summary.exists() else None
+    model.set_recurrence(recurrent_at(cfg, cfg.recur_start_step if steps is None else steps), sync=False)
     return cfg, cast_for_device(model.to(state.device), state.device), sd, art
 
 def evaluate_artifact(path, overrides: dict | None = None, state=None) -> dict:

@@ -16,9 +16,10 @@ except ImportError: SDPBackend = sdpa_kernel = None  # torch < 2.3: the backend 
 # %% auto #0
 __all__ = ['SDPA_HAS_GQA', 'SEED465_N_PARAMS', 'SEED465_BLOCK_PARAMS', 'BF16_ROLES', 'rms_norm', 'RMSNorm', 'CastedLinear',
            'Rotary', 'apply_rotary', 'sdpa_backend', 'causal_attention', 'exclusive', 'CausalSelfAttention', 'MLP',
-           'SmearGate', 'bigram_hash', 'BigramHash', 'ValueEmbedding', 'Block', 'parallel', 'GPT', 'set_recurrence',
-           'hidden', 'head', 'forward_logits', 'forward', 'build_model', 'count_params', 'seed465_param_names',
-           'seed_parity_faults', 'RoleError', 'param_role', 'param_roles', 'to_mixed_precision', 'cast_for_device']
+           'SmearGate', 'bigram_hash', 'BigramHash', 'ValueEmbedding', 'Block', 'parallel', 'GPT', 'recurrent_at',
+           'set_recurrence', 'hidden', 'head', 'forward_logits', 'forward', 'build_model', 'count_params',
+           'seed465_param_names', 'seed_parity_faults', 'RoleError', 'param_role', 'param_roles', 'to_mixed_precision',
+           'cast_for_device']
 
 # %% ../nbs/30_model.ipynb #909a0f32
 def rms_norm(x: torch.Tensor) -> torch.Tensor:
@@ -299,10 +300,15 @@ def _init_weights(self: GPT) -> None:
             nn.init.orthogonal_(m.weight, gain=1.0)
             if name == "bigram.proj" and self.cfg.bigram_init == "seed": m.weight.mul_(1.0 / math.sqrt(2 * self.cfg.num_layers))
 
-def set_recurrence(self: GPT, on: bool) -> None:
+def recurrent_at(cfg: RunConfig, step: int) -> bool:
+    "Whether the repeat of `recur_layers` is on at optimizer step `step`."
+    return bool(layer_list(cfg, "recur_layers")) and step >= cfg.recur_start_step
+
+def set_recurrence(self: GPT, on: bool,
+                   sync: bool = True) -> None:  # False: keep the twins' weights (loaded from a checkpoint or artifact)
     "Switch the repeat of `recur_layers` on or off; the first switch on copies each base MLP into its untied twin."
     on = bool(on and self.recur_layers)
-    if on and not self.recurrent and self.repeat_mlp is not None:
+    if sync and on and not self.recurrent and self.repeat_mlp is not None:
         with torch.no_grad():
             for twin, p in zip(self.repeat_mlp, self.recur_layers): twin.load_state_dict(self.blocks[p].mlp.state_dict())
     self.recurrent = on

@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy, inspect
 import torch
 from torch.profiler import record_function
-from .config import RunConfig, ConfigError, parse_inductor_config
+from .config import RunConfig, ConfigError, layer_list, parse_inductor_config
 from .dist import DistState
 from .model import build_model, cast_for_device
 from .muon import build_optimizers, set_lr_scale, set_muon_momentum, zeropower_via_newtonschulz5
@@ -47,10 +47,14 @@ def warmup_and_restore(model, base_model, opts, make_loader, cfg: RunConfig, acc
     model_state = {k: v.detach().cpu().clone() for k, v in base_model.state_dict().items()}
     opt_states = [copy.deepcopy(o.state_dict()) for o in opts]
     loader = make_loader()
-    for i in range(cfg.warmup_steps):
-        train_step(model, base_model, opts, loader, cfg, accum, device, 1.0, 0)
-        if cfg.warmup_steps <= 20 or (i + 1) % 10 == 0 or i + 1 == cfg.warmup_steps:
-            log(f"warmup_step:{i + 1}/{cfg.warmup_steps}")
+    graphs = [False, True] if getattr(base_model, "recur_layers", None) else [False]  # the repeat is a second graph
+    for rec in graphs:
+        if rec: base_model.set_recurrence(True)
+        for i in range(cfg.warmup_steps):
+            train_step(model, base_model, opts, loader, cfg, accum, device, 1.0, 0)
+            if cfg.warmup_steps <= 20 or (i + 1) % 10 == 0 or i + 1 == cfg.warmup_steps:
+                log(f"warmup_step:{i + 1}/{cfg.warmup_steps}" + (f" recurrent:{int(rec)}" if len(graphs) > 1 else ""))
+    if len(graphs) > 1: base_model.set_recurrence(False)
     base_model.load_state_dict(model_state, strict=True)
     for o, s in zip(opts, opt_states): o.load_state_dict(s)
     if hasattr(model, "require_backward_grad_sync"): model.require_backward_grad_sync = True
@@ -92,7 +96,9 @@ def prepare_model(cfg: RunConfig, state: DistState, model_fn=build_model):
                                   mode=None if cfg.compile_mode == "default" else cfg.compile_mode)
     if state.distributed:
         from torch.nn.parallel import DistributedDataParallel as DDP
-        model = DDP(model, device_ids=[state.local_rank] if state.device.type == "cuda" else None, **ddp_buffer_kwargs())
+        unused = bool(layer_list(cfg, "recur_layers"))  # the repeat's own controls and MLPs idle until it starts
+        model = DDP(model, device_ids=[state.local_rank] if state.device.type == "cuda" else None,
+                    find_unused_parameters=unused, **ddp_buffer_kwargs())
     opts = build_optimizers(base_model, cfg)
     if state.device.type == "cuda" and cfg.torch_compile:
         opts.muon.ns_fn = torch.compile(zeropower_via_newtonschulz5, dynamic=False)

@@ -12,7 +12,7 @@ import torch
 from .config import RunConfig, ConfigError, Derived, derive, validate, config_to_json
 from .dist import DistState, init_distributed, close_distributed, all_reduce_, barrier, sync_device
 from .data import DistributedTokenLoader, train_pattern
-from .model import build_model, count_params
+from .model import build_model, count_params, recurrent_at
 from .averaging import SWA, EMA
 from .evaluate import EvalResult, eval_val, final_evaluation, load_eval_data
 from .checkpoint import (CHECKPOINT_FILE, should_stop_invocation, gather_optimizer_states, save_checkpoint,
@@ -130,6 +130,7 @@ def run_training(run: Run) -> Progress:
         ck, run.checkpoint = run.checkpoint, None
         p.step, p.train_ms, p.stop_after, p.last_val = restore_checkpoint(ck, base_model, opts, loader, swa, ema, state.rank)
         log(f"checkpoint:resumed step:{p.step} train_time:{p.train_ms:.0f}ms")
+        if recurrent_at(cfg, p.step): base_model.set_recurrence(True, sync=False)   # the twins' weights came with the checkpoint
     sync_device(device); t0 = t_start = time.perf_counter()
     while True:
         last = p.step == cfg.iterations or (p.stop_after is not None and p.step >= p.stop_after)
@@ -141,6 +142,9 @@ def run_training(run: Run) -> Progress:
             if p.stop_after is not None and p.step < cfg.iterations:
                 log(f"stopping_early: wallclock_cap train_time:{p.train_ms:.0f}ms step:{p.step}/{cfg.iterations}")
             break
+        if recurrent_at(cfg, p.step) and not base_model.recurrent:
+            base_model.set_recurrence(True)
+            log(f"recurrence:activated step:{p.step} layers:{cfg.recur_layers} virtual_layers:{len(base_model.v2p)}")
         scale = lr_multiplier(p.step, p.train_ms + 1000.0 * (time.perf_counter() - t0), cfg)
         loss = train_step(model, base_model, opts, loader, cfg, accum, device, scale, p.step)
         p.step += 1
