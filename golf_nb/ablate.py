@@ -155,6 +155,7 @@ def _package_dir() -> Path:
 
 def git_state(package_dir=None) -> str:
     "The commit of the checkout holding `package_dir` (default: golf_nb's), '+dirty' if the package differs from it; '' outside git."
+    if os.environ.get("GOLF_GIT_SHA"): return os.environ["GOLF_GIT_SHA"]  # a copy whose .git is not the code's (GPU machines)
     pkg = Path(package_dir or _package_dir()).resolve()
     git = lambda *a: subprocess.run(["git", "-C", str(pkg.parent), *a], capture_output=True, text=True, check=True).stdout.strip()
     try: sha, dirty = git("rev-parse", "HEAD"), git("status", "--porcelain", "--", pkg.name)
