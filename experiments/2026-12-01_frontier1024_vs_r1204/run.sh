@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# One p180 run of one side, on one GPU: SIDE=golf (golf_nb's frontier1024_p180 preset, through golf_ablate, which
+# appends the ledger row) or SIDE=script (record #1204's own train_gpt.py, read from openai/parameter-golf into the
+# ignored .anchors/r1204/, configured by its README's command and the same p180 budget). SEED=1337|42.
+# The step-counted knobs of both sides are scaled by s = 1/8 (golf_nb.config.proxy_scaled, stated in 00_config):
+# warm-down 3500 -> 438, recurrence start 3000 -> 375, Muon momentum warm-up 1500 -> 188, SWA every 50 -> 6, EMA
+# decay 0.997 -> 0.976 (horizon 333 -> 42 steps), late-QAT earliest step 2000 -> 250; GPTQ calibrates on 16 of the
+# model's own sequences (the record: 64). The script hard-codes its EMA decay and late-QAT step: the local copy reads
+# them from EMA_DECAY and LATE_QAT_MIN_STEP instead (sed below), nothing else is changed. FlashAttention-3 is not
+# installed: .anchors/r1204/shim/flash_attn_interface.py answers with SDPA's flash kernel (K/V heads repeated), and
+# its sitecustomize.py turns off Inductor's mixed-order reductions, which assert on this graph in torch 2.11.
+# Needs .gpu/data (a copy of ../shared/data without train_text_extra) and the wheels in .whl/.
+set -uo pipefail
+HERE=experiments/2026-12-01_frontier1024_vs_r1204; SEED=${SEED:-1337}; SIDE=${SIDE:-golf}; DEST=${OUT:-$HERE/logs}
+mkdir -p "$DEST"
+python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl \
+  && export PYTHONPATH=/tmp/site${PYTHONPATH:+:$PYTHONPATH}
+ROOT=$PWD; export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH}
+nvidia-smi -L | tee "$DEST/machine_${SIDE}_$SEED.txt"
+bash experiments/lib/p180_data.sh 2>&1 | tail -2
+TOK=$ROOT/.gpu/data/tokenizers/fineweb_1024_bpe.model
+if [ "$SIDE" = golf ]; then
+  python3 -c "import sys; from golf_nb.ablate import ablate_main; sys.exit(ablate_main(sys.argv[1:]))" "frontier1024=" \
+    --preset frontier1024_p180 --proxy p180 --seeds "$SEED" --lanes 1 --data_path .gpu/p180 --tokenizer_path "$TOK" \
+    --eval_batch_seqs 128 --out_dir .gpu/ablate --timeout 570 2>&1 | tee "$DEST/ablate_$SEED.txt"
+  cp experiments/ledger.csv "$DEST/ledger.csv"
+  tar czf "$DEST/golf_runs_$SEED.tgz" --exclude='*.ptz' --exclude='checkpoint.pt' -C .gpu ablate
+else
+  W=$ROOT/.gpu/r1204_$SEED; mkdir -p "$W"
+  sed -e 's/ema_decay=\.997;/ema_decay=float(os.environ.get("EMA_DECAY",".997"));/' \
+      -e 's/step>=2000:/step>=int(os.environ.get("LATE_QAT_MIN_STEP","2000")):/' .anchors/r1204/train_gpt.py > "$W/train_gpt.py"
+  grep -c 'EMA_DECAY\|LATE_QAT_MIN_STEP' "$W/train_gpt.py"
+  (cd "$W" && env PYTHONPATH="$ROOT/.anchors/r1204/shim:$PYTHONPATH" DATA_PATH="$ROOT/.gpu/p180" TOKENIZER_PATH="$TOK" \
+     VOCAB_SIZE=1024 SEED="$SEED" RUN_ID="r1204_p180_$SEED" \
+     BIGRAM_DIM=112 MIXED_QUANT=1 N_INT6_LAYERS=32 NUM_LAYERS=11 RECUR_LAYERS=4,5 REPEAT_UNTIE_MLP=full \
+     REPEAT_UNTIE_MLP_LAYERS=4,5 DISABLE_LAYER0_ATTN=1 PARALLEL_RESIDUAL=1 PARALLEL_START_LAYER=7 \
+     TRAIN_BATCH_TOKENS=262144 MAX_WALLCLOCK_SECONDS=180 VAL_LOSS_EVERY=0 TRAIN_LOG_EVERY=100 \
+     WARMDOWN_ITERS=438 RECUR_START_STEP=375 MUON_MOMENTUM_WARMUP_STEPS=188 SWA_EVERY=6 EMA_DECAY=0.976 \
+     LATE_QAT_MIN_STEP=250 GPTQ_CALIB_SAMPLES=16 timeout 570 python3 train_gpt.py) > "$DEST/r1204_p180_$SEED.out" 2>&1
+  echo "exit $?"; tail -5 "$DEST/r1204_p180_$SEED.out"
+  cp "$W/logs/r1204_p180_$SEED.txt" "$DEST/" 2>/dev/null
+fi
