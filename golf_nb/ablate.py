@@ -11,10 +11,11 @@ from .config import RunConfig, ConfigError, PRESETS, preset, parse_value, valida
 from .ledger import LedgerError, append_rows, read_ledger, bench_values, summarize, format_summary
 
 # %% auto #0
-__all__ = ['PROXIES', 'ABLATE_SETS', 'BUDGET_FIELDS', 'LOCATION_FIELDS', 'BENCH_CODE', 'AblateError', 'Proxy', 'budget',
-           'parse_overrides', 'canonical', 'diff_text', 'Variant', 'parse_variant', 'check_variants', 'AblateRun',
-           'plan_runs', 'git_state', 'run_key', 'done_runs', 'visible_gpus', 'lane_slots', 'lane_env', 'run_lanes',
-           'LaneResult', 'run_bench', 'run_row', 'ablate_parser', 'ablate_main']
+__all__ = ['PROXIES', 'ABLATE_SETS', 'BUDGET_FIELDS', 'TECHNIQUES', 'TECHNIQUE_PRESETS', 'LOCATION_FIELDS', 'BENCH_CODE',
+           'AblateError', 'Proxy', 'budget', 'parse_overrides', 'canonical', 'diff_text', 'Variant', 'parse_variant',
+           'check_variants', 'technique_variants', 'AblateRun', 'plan_runs', 'git_state', 'run_key', 'done_runs',
+           'visible_gpus', 'lane_slots', 'lane_env', 'run_lanes', 'LaneResult', 'run_bench', 'run_row', 'ablate_parser',
+           'ablate_main']
 
 # %% ../nbs/98_ablate.ipynb #a0dcabc1
 class AblateError(ValueError):
@@ -114,6 +115,43 @@ def check_variants(variants, preset_name: str, common=(),  # (field, value) pair
             if budget_set and k in BUDGET_FIELDS: raise AblateError(f"{who}: --{k} would override the budget --steps/--seconds sets")
         try: validate(preset(preset_name, **{k: parse_value(k, v) for k, v in [*common, *pairs]}))
         except ConfigError as e: raise AblateError(f"{who}: {e}") from None
+
+# %% ../nbs/98_ablate.ipynb #426f8fd8
+TECHNIQUES = {  # name: (on alone from p180, off alone from frontier1024_p180)
+    "leaky_relu2": ("--mlp_leaky_slope 0.5", "--mlp_leaky_slope 0"),
+    "xsa_all": ("--xsa_last_n 10", "--xsa_last_n 0"),
+    "partial_rope": ("--rope_dims 16 --rope_ntk_len 1024", "--rope_dims 0 --rope_ntk_len 0"),
+    "ln_scale": ("--ln_scale 1", "--ln_scale 0"),
+    "skip_gates": ("--skip_gates 1", "--skip_gates 0"),
+    "layers11": ("--num_layers 11", "--num_layers 10"),
+    "bigram2816x112": ("--bigram_vocab_size 2816 --bigram_dim 112", "--bigram_vocab_size 4096 --bigram_dim 128"),
+    "value_embed": ("--ve_layers 8,9", "--ve_layers ''"),
+    "ema": ("--ema_decay 0.976 --swa_enabled 0", "--ema_decay 0 --swa_enabled 1"),
+    "parallel_resid": ("--parallel_start 7", "--parallel_start -1"),
+    "recurrence": ("--recur_layers 4,5 --recur_start_step 375 --recur_untie_mlp 1", "--recur_layers '' --recur_untie_mlp 0"),
+    "untie_repeat_mlp": (None, "--recur_untie_mlp 0"),
+    "layer0_no_attn": ("--layer0_attn 0", "--layer0_attn 1"),
+    "adam_wd": ("--adam_weight_decay 0.04", "--adam_weight_decay -1"),
+    "lrs": ("--tied_embed_lr 0.035 --matrix_lr 0.03 --scalar_lr 0.025", "--tied_embed_lr 0.03 --matrix_lr 0.02 --scalar_lr 0.02"),
+    "details": ("--small_matrices_adam 1 --bigram_init orthogonal", "--small_matrices_adam 0 --bigram_init seed"),
+    "muon_eq_r": ("--muon_eq_r 1", None),
+    "polar_express": ("--muon_ns polar_express", None),
+    "late_qat": ("--late_qat_threshold 0.15", None),
+    "gptq_ar": ("--quantizer gptq --gptq_calib ar --gptq_calib_seqs 16", "--quantizer rtn --int6_count 0 --attn_bits 6 --quant_clip max"),
+    "gptq_train_calib": ("--quantizer gptq --gptq_calib train --gptq_calib_seqs 16", "--gptq_calib train"),
+    "sdclip": ("--quant_clip sdclip", "--quant_clip sdclip"),
+    "brotli_shuffle": ("--compressor brotli --byte_shuffle 2", "--compressor zstd --byte_shuffle 0"),
+}
+TECHNIQUE_PRESETS = {"on": "p180", "off": "frontier1024_p180"}  # where each direction starts
+
+def technique_variants(direction: str  # 'on': each alone from the seed; 'off': each removed alone from the frontier
+                       ) -> tuple[str, list[Variant]]:
+    "The preset and the variants (baseline first) of switching each of `TECHNIQUES` on, or off, alone."
+    if direction not in TECHNIQUE_PRESETS: raise AblateError(f"--techniques must be on or off, got {direction!r}")
+    i = 0 if direction == "on" else 1
+    base = "seed465" if direction == "on" else "frontier1024"
+    return TECHNIQUE_PRESETS[direction], [parse_variant(f"{base}=")] + [
+        parse_variant(f"{'+' if i == 0 else '-'}{name}={ov[i]}") for name, ov in TECHNIQUES.items() if ov[i] is not None]
 
 # %% ../nbs/98_ablate.ipynb #366793a8
 LOCATION_FIELDS = ("data_path", "tokenizer_path")  # where the data is, not what the recipe is
@@ -261,6 +299,8 @@ def ablate_parser() -> argparse.ArgumentParser:
     p.set_defaults(preset=None)
     g = p.add_argument_group("ablation")
     g.add_argument("variants", nargs="*", metavar="NAME=--field value ...", help="the variants; 'NAME=' alone is the preset itself")
+    g.add_argument("--techniques", default=None, choices=["on", "off"],
+                   help="the frontier's techniques, each switched on alone from p180 or off alone from frontier1024_p180")
     g.add_argument("--baseline", default=None, help="the variant the others are compared with (default: the first)")
     g.add_argument("--seeds", type=int, nargs="+", default=[1337, 42, 2025], help="seeds of every variant")
     g.add_argument("--proxy", default="p180", help=f"how runs are measured: {', '.join(PROXIES)}")
@@ -282,8 +322,11 @@ def _ablate_plan(ns) -> dict:
     proxy_name = ns.proxy
     label, bargs = budget(proxy_name, ns.steps, ns.seconds)
     preset_name = ns.preset or PROXIES[proxy_name].preset
+    if ns.techniques:
+        if ns.variants: raise AblateError("give variants or --techniques, not both")
+        preset_name, tvariants = technique_variants(ns.techniques)
     common = parse_overrides(diff_text((f, getattr(ns, f)) for f in _FIELDS if getattr(ns, f) is not None), "the common options")
-    variants = [parse_variant(s) for s in ns.variants]
+    variants = tvariants if ns.techniques else [parse_variant(s) for s in ns.variants]
     check_variants(variants, preset_name, common, budget_set=ns.steps is not None or ns.seconds is not None)
     baseline = ns.baseline or variants[0].name
     if baseline not in [v.name for v in variants]: raise AblateError(f"--baseline {baseline}: no such variant")
