@@ -86,3 +86,25 @@ def test_sigterm_leaves_a_trace(tmp_path):
     assert summary["finished"] is False and summary["error"] == "RunTerminated: received SIGTERM" and summary["steps"] >= 1
     assert "run failed: RunTerminated: received SIGTERM" in log.read_text()
     assert not (run_dir / "final_model.ptz").exists()
+
+
+FRONTIER_TINY = SMOKE + ["--num_layers", "5", "--recur_layers", "1,2", "--recur_untie_mlp", "1", "--recur_start_step", "3",
+                         "--xsa_last_n", "4", "--rope_dims", "8", "--rope_ntk_len", "64", "--ln_scale", "1", "--skip_gates", "1",
+                         "--ve_layers", "3,4", "--ve_dim", "16", "--parallel_start", "3", "--layer0_attn", "0",
+                         "--mlp_leaky_slope", "0.5", "--ema_decay", "0.9", "--swa_enabled", "0", "--small_matrices_adam", "1",
+                         "--bigram_init", "orthogonal", "--adam_weight_decay", "0.04", "--compressor", "brotli"]
+
+
+def test_frontier_techniques_train_and_score_again(tmp_path):
+    "Every frontier technique at once on the smoke model: the repeat starts on time, and golf_eval scores the artifact exactly as the run did."
+    run_dir = tmp_path / "run"
+    out = golf_train(FRONTIER_TINY + ["--run_dir", str(run_dir)], tmp_path)
+    assert out.returncode == 0, out.stderr[-3000:]
+    log = (run_dir / "log.txt").read_text()
+    assert "warmup_step:1/1 recurrent:1" in log and "recurrence:activated step:3 layers:1,2 virtual_layers:7" in log
+    summary = json.loads((run_dir / "summary.json").read_text())
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": "", "OMP_NUM_THREADS": "1"}
+    ev = subprocess.run([sys.executable, "-c", "import sys; from golf_nb.launch import eval_main; sys.exit(eval_main())",
+                         str(run_dir)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert ev.returncode == 0, ev.stderr[-3000:]
+    assert json.loads((run_dir / "eval.json").read_text())["val_bpb"] == summary["val_bpb"]   # the repeat restored, twins kept
