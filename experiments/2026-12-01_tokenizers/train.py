@@ -41,3 +41,6 @@ if __name__ == "__main__":
                     val_bytes_per_token=round(bytes_per_token(model), 4), files=sorted(p.name for p in TEXT.glob("*.jsonl.xz")), settings={**SP_TRAIN_SETTINGS, **extra, "num_threads": 16})
         (out / f"golf_sp{v}.json").write_text(json.dumps(info, indent=1))
         print(json.dumps(info), flush=True)
+    ref = {m.name: round(bytes_per_token(m), 4) for m in sorted((ROOT.parent / "shared/data/tokenizers").glob("*.model"))}
+    (out / "reference.json").write_text(json.dumps(ref, indent=1))   # the shared models, measured the same way
+    print(json.dumps(ref))
