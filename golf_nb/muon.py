@@ -13,57 +13,82 @@ from .dist import all_reduce_, is_dist
 from .model import RoleError, param_roles
 
 # %% auto #0
-__all__ = ['NS_COEFFS', 'ROLE_GROUPS', 'SEED_ORDER', 'zeropower_via_newtonschulz5', 'muon_update', 'muon_update_batched', 'Muon',
-           'Optimizers', 'split_params', 'check_groups', 'build_optimizers', 'set_lr_scale', 'muon_momentum_at',
-           'set_muon_momentum']
+__all__ = ['NS_COEFFS', 'POLAR_EXPRESS_COEFFS', 'NS_SCHEDULES', 'ROLE_GROUPS', 'SEED_ORDER', 'zeropower_via_newtonschulz5',
+           'row_normalize', 'muon_update', 'muon_update_batched', 'Muon', 'Optimizers', 'role_groups', 'split_params',
+           'check_groups', 'build_optimizers', 'set_lr_scale', 'muon_momentum_at', 'set_muon_momentum']
 
 # %% ../nbs/40_muon.ipynb #e2d1a9e5
 NS_COEFFS = (3.4445, -4.7750, 2.0315)
 
 def zeropower_via_newtonschulz5(G: torch.Tensor,  # (m, n) or a stack (..., m, n), each matrix done on its own
-                                steps: int = 5, eps: float = 1e-7) -> torch.Tensor:
+                                steps: int = 5, eps: float = 1e-7,
+                                coeffs: tuple = (NS_COEFFS,)  # (a, b, c) of each iteration; the last one repeats
+                                ) -> torch.Tensor:
     "Approximately orthogonalise each matrix of `G` (its U·Vᵀ) with `steps` quintic Newton–Schulz iterations."
-    a, b, c = NS_COEFFS
     X = G.bfloat16() if G.device.type == "cuda" else G.float()
     X = X / (X.norm(dim=(-2, -1), keepdim=True) + eps)  # each matrix's singular values now in (0, 1]
     transposed = G.size(-2) > G.size(-1)
     if transposed: X = X.mT  # (..., short side, long side): A below is the smaller Gram matrix
-    for _ in range(steps):
+    for i in range(steps):
+        a, b, c = coeffs[min(i, len(coeffs) - 1)]
         A = X @ X.mT  # (..., short, short)
         B = b * A + c * A @ A
         X = a * X + B @ X
     return X.mT if transposed else X
 
+# %% ../nbs/40_muon.ipynb #3f7c8ce0
+POLAR_EXPRESS_COEFFS = (  # (a, b, c) of iterations 1..5, as in the 2026-04-23 record
+    (8.156554524902461, -22.48329292557795, 15.878769915207462),
+    (4.042929935166739, -2.808917465908714, 0.5000178451051316),
+    (3.8916678022926607, -2.772484153217685, 0.5060648178503393),
+    (3.285753657755655, -2.3681294933425376, 0.46449024233003106),
+    (2.3465413258596377, -1.7097828382687081, 0.42323551169305323))
+NS_SCHEDULES = {"seed": (NS_COEFFS,), "polar_express": POLAR_EXPRESS_COEFFS}  # by `cfg.muon_ns`
+
+# %% ../nbs/40_muon.ipynb #625fe61b
+def row_normalize(G: torch.Tensor,  # (m, n) or a stack (..., m, n)
+                  eps: float = 1e-7) -> torch.Tensor:
+    "`G` with each row divided by its L2 norm (taken in fp32, at least `eps`): MuonEq-R's step before Newton–Schulz."
+    return G / G.float().norm(dim=-1, keepdim=True).clamp_min(eps).to(G.dtype)
+
 # %% ../nbs/40_muon.ipynb #4dca6eee
 def muon_update(grad: torch.Tensor, buf: torch.Tensor, momentum: float, nesterov: bool = True, steps: int = 5,
-                ns_fn=zeropower_via_newtonschulz5  # the orthogonaliser (the trainer may pass a compiled one)
+                ns_fn=zeropower_via_newtonschulz5,  # the orthogonaliser (the trainer may pass a compiled one)
+                row_norm: bool = False,  # MuonEq-R: rows to unit norm before orthogonalising
+                coeffs: tuple = (NS_COEFFS,)  # Newton–Schulz (a, b, c) per iteration (`NS_SCHEDULES`)
                 ) -> torch.Tensor:
     "Update `buf` in place with `grad` and return the orthogonalised, shape-scaled update."
     buf.mul_(momentum).add_(grad)
     g = grad.add(buf, alpha=momentum) if nesterov else buf
-    u = ns_fn(g, steps=steps)
+    if row_norm: g = row_normalize(g)  # a new tensor: buf stays as it is
+    u = ns_fn(g, steps=steps, coeffs=coeffs)
     return u * max(1.0, grad.size(0) / grad.size(1)) ** 0.5
 
 # %% ../nbs/40_muon.ipynb #aeb9657a
 def muon_update_batched(grads: list, bufs: list,  # k same-shape (m, n) gradients and their momentum buffers
                         momentum: float, nesterov: bool = True, steps: int = 5,
-                        ns_fn=zeropower_via_newtonschulz5) -> torch.Tensor:
+                        ns_fn=zeropower_via_newtonschulz5, row_norm: bool = False,
+                        coeffs: tuple = (NS_COEFFS,)) -> torch.Tensor:
     "`muon_update` of `k` same-shape matrices, with one orthogonaliser call on their stack; returns (k, m, n)."
     torch._foreach_mul_(bufs, momentum)
     torch._foreach_add_(bufs, grads)
     gs = torch._foreach_add(grads, bufs, alpha=momentum) if nesterov else bufs
     m, n = grads[0].shape
-    return ns_fn(torch.stack(gs), steps=steps) * max(1.0, m / n) ** 0.5  # (k, m, n)
+    G = row_normalize(torch.stack(gs)) if row_norm else torch.stack(gs)  # (k, m, n)
+    return ns_fn(G, steps=steps, coeffs=coeffs) * max(1.0, m / n) ** 0.5
 
 # %% ../nbs/40_muon.ipynb #8c4396a1
 class Muon(torch.optim.Optimizer):
     "Muon: Nesterov momentum orthogonalised by Newton–Schulz, work split over ranks, decoupled weight decay."
     def __init__(self, params, lr: float, momentum: float, backend_steps: int, nesterov: bool = True,
                  weight_decay: float = 0.0, ns_fn=None,
-                 batched: bool = False):  # orthogonalise each rank's same-shape matrices in one stacked call
+                 batched: bool = False,  # orthogonalise each rank's same-shape matrices in one stacked call
+                 row_norm: bool = False,  # MuonEq-R
+                 ns_coeffs: tuple = (NS_COEFFS,)):  # Newton–Schulz schedule (`NS_SCHEDULES`)
         super().__init__(params, dict(lr=lr, momentum=momentum, backend_steps=backend_steps, nesterov=nesterov,
                                       weight_decay=weight_decay))
         self.ns_fn, self.batched = ns_fn or zeropower_via_newtonschulz5, batched
+        self.row_norm, self.ns_coeffs = row_norm, ns_coeffs
 
     def _buffer(self, p: torch.Tensor) -> torch.Tensor:
         "`p`'s momentum buffer, created as zeros on first use."
@@ -89,7 +114,7 @@ class Muon(torch.optim.Optimizer):
                 by_shape = {}
                 for i in mine: by_shape.setdefault((params[i].shape, params[i].grad.dtype), []).append(i)
                 batches = list(by_shape.values())
-            hp = (group["momentum"], group["nesterov"], group["backend_steps"], self.ns_fn)
+            hp = (group["momentum"], group["nesterov"], group["backend_steps"], self.ns_fn, self.row_norm, self.ns_coeffs)
             for idx in batches:
                 grads, bufs = [params[i].grad for i in idx], [self._buffer(params[i]) for i in idx]
                 us = muon_update_batched(grads, bufs, *hp) if self.batched else [muon_update(grads[0], bufs[0], *hp)]
@@ -129,11 +154,16 @@ def _seed_rank(name: str) -> int:
     "Position of `name`'s part in `SEED_ORDER` (parts it does not list come last)."
     return next((i for i, pre in enumerate(SEED_ORDER) if name.startswith(pre)), len(SEED_ORDER))
 
+def role_groups(cfg: RunConfig) -> dict:
+    "`ROLE_GROUPS` for `cfg`: role 'matrix' in the scalar AdamW when `small_matrices_adam`."
+    return {**ROLE_GROUPS, "matrix": "scalar"} if cfg.small_matrices_adam else ROLE_GROUPS
+
 def split_params(model: torch.nn.Module, cfg: RunConfig) -> dict:
     "`model`'s trainable parameters by role: lists under 'tok', 'muon', 'scalar', 'head', in the seed's order."
     roles, groups = param_roles(model, derive(cfg).control_patterns), dict(tok=[], head=[], muon=[], scalar=[])
+    to_group = role_groups(cfg)
     for name, p in sorted(model.named_parameters(), key=lambda item: _seed_rank(item[0])):  # stable sort
-        if p.requires_grad and p.numel() and roles[name] in ROLE_GROUPS: groups[ROLE_GROUPS[roles[name]]].append(p)
+        if p.requires_grad and p.numel() and roles[name] in to_group: groups[to_group[roles[name]]].append(p)
     return groups  # frozen and empty parameters (no skips with one block) have no group; check_groups names others
 
 def check_groups(model: torch.nn.Module, opts) -> None:
@@ -154,13 +184,15 @@ def build_optimizers(model: torch.nn.Module, cfg: RunConfig) -> Optimizers:
     fused = next(model.parameters()).device.type == "cuda"
     adam = dict(betas=(cfg.beta1, cfg.beta2), eps=cfg.adam_eps, fused=fused)
     tok_lr = cfg.tied_embed_lr if cfg.tie_embeddings else cfg.embed_lr
+    adam_wd = cfg.adam_weight_decay if cfg.adam_weight_decay >= 0 else cfg.weight_decay  # -1: the seed's
     tok = torch.optim.AdamW([dict(params=[p], lr=tok_lr, base_lr=tok_lr) for p in g["tok"]],
-                            weight_decay=cfg.weight_decay, **adam)
+                            weight_decay=adam_wd, **adam)
     muon = Muon(g["muon"], lr=cfg.matrix_lr, momentum=cfg.muon_momentum, backend_steps=cfg.muon_backend_steps,
-                weight_decay=cfg.muon_weight_decay, batched=cfg.muon_batched)
+                weight_decay=cfg.muon_weight_decay, batched=cfg.muon_batched, row_norm=cfg.muon_eq_r,
+                ns_coeffs=NS_SCHEDULES[cfg.muon_ns])
     for group in muon.param_groups: group["base_lr"] = cfg.matrix_lr
     scalar = torch.optim.AdamW([dict(params=g["scalar"], lr=cfg.scalar_lr, base_lr=cfg.scalar_lr)],
-                               weight_decay=cfg.weight_decay, **adam)
+                               weight_decay=adam_wd, **adam)
     head = None if not g["head"] else torch.optim.Adam(
         [dict(params=g["head"], lr=cfg.head_lr, base_lr=cfg.head_lr)], **adam)
     opts = Optimizers(tok, muon, scalar, head)
