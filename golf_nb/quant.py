@@ -9,13 +9,13 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
+import numpy as np
 import torch
 from torch import Tensor
 from .config import RunConfig, derive, layer_list, GPTQ_ORDERS
 from .model import param_role
 from .files import write_atomic
 from .dist import sync_device
-import numpy as np
 try: import zstandard
 except ImportError: zstandard = None
 
