@@ -4,26 +4,32 @@
 
 # %% ../nbs/60_quant.ipynb #b8860dea
 from __future__ import annotations
-import io, lzma, os, sys, warnings, zlib
-from dataclasses import dataclass
+import io, lzma, os, re, sys, time, warnings, zlib
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
+import numpy as np
 import torch
 from torch import Tensor
-from .config import RunConfig, derive
+from .config import RunConfig, derive, layer_list, GPTQ_ORDERS
 from .model import param_role
 from .files import write_atomic
+from .dist import sync_device
 try: import zstandard
 except ImportError: zstandard = None
 
 # %% auto #0
-__all__ = ['FP16_TINY', 'INT8_CLIP_PERCENTILE', 'QUANTIZERS', 'ZSTD_MAGIC', 'ARTIFACT_MAGIC', 'COMPRESSORS', 'ARTIFACT_CAP',
-           'int_range', 'quantize_rows', 'dequantize_rows', 'quantize_rows_clip', 'Quantizer', 'quantizer', 'row_kind',
-           'QuantPolicy', 'quant_policy', 'quant_category', 'tensor_policy', 'ArtifactError', 'meta_kind',
-           'quantize_tensor', 'quantize_state_dict', 'dequantize_state_dict', 'collect_hessians', 'Compressor',
-           'compress_payload', 'decompress_payload', 'pack_artifact', 'unpack_artifact', 'save_artifact',
-           'load_artifact', 'SizeError', 'size_account', 'check_size', 'code_bytes_of', 'quant_error_report',
-           'bytes_by_group']
+__all__ = ['FP16_TINY', 'INT8_CLIP_PERCENTILE', 'SEARCH_QUANTILES', 'QUANTIZERS', 'SHUFFLE_TAG', 'ZSTD_MAGIC', 'ARTIFACT_MAGIC',
+           'COMPRESSORS', 'ARTIFACT_CAP', 'int_range', 'quantize_rows', 'dequantize_rows', 'quantize_rows_clip',
+           'clip_scales', 'round_rows', 'quantize_rows_clipped', 'gptq_inverse', 'gptq_round', 'gptq_quantize',
+           'Quantizer', 'quantizer', 'row_kind', 'QuantPolicy', 'quant_policy', 'quant_category', 'tensor_rule',
+           'tensor_policy', 'ArtifactError', 'meta_kind', 'quantize_tensor', 'QuantReport', 'store_tensor',
+           'repeated_matrix', 'int6_by_sensitivity', 'with_int6_bits', 'quantize_state_dict', 'dequantize_state_dict',
+           'collect_hessians', 'damp_hessian', 'generate_calib', 'train_calib_seqs', 'Calibration', 'gptq_calibration',
+           'byte_shuffle', 'byte_unshuffle', 'Compressor', 'compress_payload', 'decompress_payload', 'calibrated_names',
+           'pack_with_report', 'pack_artifact', 'unpack_artifact', 'save_artifact', 'load_artifact', 'SizeError',
+           'size_account', 'check_size', 'code_bytes_of', 'quant_error_report', 'bytes_by_group']
 
 # %% ../nbs/60_quant.ipynb #06e46e78
 FP16_TINY = torch.finfo(torch.float16).tiny  # smallest normal fp16, the floor of a stored scale
@@ -68,6 +74,86 @@ def quantize_rows_clip(w: Tensor, percentile: float = INT8_CLIP_PERCENTILE) -> t
     q = torch.round(w32.clamp(-clip, clip) / scale)
     return q.clamp(-127, 127).to(torch.int8).contiguous(), scale
 
+# %% ../nbs/60_quant.ipynb #114dec8e
+SEARCH_QUANTILES = (0.999, 0.9995, 0.9999, 0.99999, 1.0)  # #1204's candidate row clips: quantiles of |w|; 1.0 the max
+
+def clip_scales(w: Tensor, bits: int, clip: str = "max", sdclip_k: float = 12.85) -> list[Tensor]:
+    "The candidate fp16 row scales of matrix `w` under `clip`: one for max and sdclip, five for search."
+    qmax, a = int_range(bits)[1], w.detach().float().abs()  # a: (rows, cols)
+    if clip == "max": return [(a.amax(dim=1) / qmax).clamp_min(1e-12).half().clamp_min(FP16_TINY)]
+    if clip == "search":
+        return [((torch.quantile(a, f, dim=1) if f < 1 else a.amax(dim=1)) / qmax).clamp_min(1 / qmax).half()
+                for f in SEARCH_QUANTILES]
+    if clip == "sdclip":
+        return [(sdclip_k * w.detach().float().std(dim=1) / qmax).clamp_min(1e-10).half().clamp_min(FP16_TINY)]
+    raise ValueError(f"clip must be max, search or sdclip, got {clip!r}")
+
+def round_rows(w: Tensor, scale: Tensor, qmax: int) -> Tensor:
+    "`w / scale` (one fp16 scale per row) rounded into `[-qmax, qmax]`, as int8."
+    return torch.round(w.float() / scale.float()[:, None]).clamp(-qmax, qmax).to(torch.int8).contiguous()
+
+def _row_mse(w: Tensor, q: Tensor, scale: Tensor) -> float: return (w - q.float() * scale.float()[:, None]).pow(2).mean().item()
+
+def quantize_rows_clipped(w: Tensor, bits: int, clip: str = "max", sdclip_k: float = 12.85) -> tuple[Tensor, Tensor]:
+    "Per-row `bits`-bit quantization of `w` with its rows clipped by `clip`; the candidate of least squared error."
+    if clip == "max" or w.ndim != 2: return quantize_rows(w, bits)
+    qmax, w32, best = int_range(bits)[1], w.detach().float(), None
+    for s in clip_scales(w32, bits, clip, sdclip_k):
+        q = round_rows(w32, s, qmax)
+        err = _row_mse(w32, q, s)
+        if best is None or err < best[0]: best = (err, q, s)
+    return best[1], best[2].contiguous()
+
+# %% ../nbs/60_quant.ipynb #510c6de5
+def gptq_inverse(H: Tensor, damp: float = 0.01, order: str = "act") -> tuple[Tensor, Tensor, Tensor]:
+    "GPTQ's preparation of Hessian `H`: (perm, dead, U), U the upper Cholesky factor of the damped, permuted inverse."
+    if order not in GPTQ_ORDERS: raise ValueError(f"order must be act or natural, got {order!r}")
+    H = H.detach().float().cpu().clone()  # (cols, cols)
+    dead = H.diagonal() == 0  # inputs never seen
+    H[dead, dead] = 1
+    H.diagonal().add_(damp * H.diagonal().mean())
+    perm = torch.argsort(H.diagonal(), descending=True) if order == "act" else torch.arange(H.shape[0])
+    H = H[perm][:, perm]
+    U = torch.linalg.cholesky(torch.cholesky_inverse(torch.linalg.cholesky(H)), upper=True)  # LinAlgError if not PD
+    return perm, dead, U
+
+def gptq_round(W: Tensor, U: Tensor, scale: Tensor, qmax: int, block: int = 128) -> Tensor:
+    "int8 values of `W` (columns in GPTQ's order) rounded column by column with error feedback through `U`."
+    rows, cols = W.shape
+    W, sf, Q = W.float().clone(), scale.float(), torch.zeros(rows, cols, dtype=torch.int8)
+    for i1 in range(0, cols, block):
+        i2 = min(i1 + block, cols)
+        Wb, Ub, Err = W[:, i1:i2].clone(), U[i1:i2, i1:i2], torch.zeros(rows, i2 - i1)
+        for j in range(i2 - i1):
+            w = Wb[:, j]
+            q = torch.clamp(torch.round(w / sf), -qmax, qmax)
+            Q[:, i1 + j] = q.to(torch.int8)
+            Err[:, j] = err = (w - q * sf) / Ub[j, j]
+            Wb[:, j:] -= err[:, None] * Ub[j, j:][None, :]  # within the block
+        W[:, i2:] -= Err @ U[i1:i2, i2:]  # the block's errors onto every later column
+    return Q
+
+# %% ../nbs/60_quant.ipynb #7757f274
+def gptq_quantize(w: Tensor, H: Tensor,  # a (rows, cols) matrix and the (cols, cols) Hessian of its inputs
+                  bits: int, clip: str = "search", block: int = 128, damp: float = 0.01, order: str = "act",
+                  sdclip_k: float = 12.85,
+                  on_fallback: Callable | None = None  # called with the reason if Cholesky fails (default: a warning)
+                  ) -> tuple[Tensor, Tensor]:
+    "GPTQ of `w` at `bits` bits with row scales by `clip`: (int8 values, fp16 row scales), as `quantize_rows`."
+    qmax, W = int_range(bits)[1], w.detach().float().cpu()
+    try: perm, dead, U = gptq_inverse(H, damp, order)
+    except torch.linalg.LinAlgError as e:
+        reason = f"Cholesky of the Hessian failed ({str(e).splitlines()[0]}): rounded to nearest instead"
+        if on_fallback is None: warnings.warn(reason)
+        else: on_fallback(reason)
+        return quantize_rows_clipped(W, bits, clip, sdclip_k)
+    Wp = W[:, perm].clone()
+    Wp[:, dead[perm]] = 0  # dead inputs: their weights do not matter
+    scales = clip_scales(W, bits, clip, sdclip_k)  # from the original weights
+    Qs = gptq_round(Wp.repeat(len(scales), 1), U, torch.cat(scales), qmax, block).chunk(len(scales))  # one pass each
+    best = min(range(len(scales)), key=lambda i: _row_mse(Wp, Qs[i], scales[i]))  # the first on a tie
+    return Qs[best][:, torch.argsort(perm)].contiguous(), scales[best].contiguous()
+
 # %% ../nbs/60_quant.ipynb #221d89d9
 @dataclass(frozen=True)
 class Quantizer:
@@ -109,13 +195,26 @@ class QuantPolicy:
     attn_bits: int = 6  # attention matrices and other Muon matrices
     control: tuple = ()  # name patterns of control tensors (see `param_role`)
     overrides: tuple = ()  # (name pattern, kind) pairs, tried first
+    quantizer: str = "rtn"  # block matrices: rtn (round to nearest) or gptq (with their Hessians)
+    clip: str = "max"  # row clip of block matrices: max, search or sdclip
+    sdclip_k: float = 12.85  # sdclip: standard deviations
+    gptq_block: int = 128  # GPTQ columns per block of error feedback
+    gptq_damp: float = 0.01  # GPTQ damping, a fraction of the mean Hessian diagonal
+    gptq_order: str = "act"  # GPTQ column order: act or natural
+    int6_count: int = 0  # >0: the N most sensitive block matrices int6, the rest int5 (`int6_by_sensitivity`)
+    recur_layers: tuple = ()  # the repeated layers, ranked first for int6
+    bits: tuple = ()  # (name, bits) pairs chosen by sensitivity; they override mlp_bits and attn_bits
+    byte_shuffle: int = 0  # group the payload's bytes by position modulo this before compressing; 0: off
 
 def quant_policy(cfg: RunConfig | QuantPolicy) -> QuantPolicy:
     "The quantization policy of run config `cfg` (a `QuantPolicy` is returned as is)."
     if isinstance(cfg, QuantPolicy): return cfg
     d = derive(cfg)
     return QuantPolicy(d.fp32_keep, d.fp16_keep, cfg.embed_quant, cfg.compressor, cfg.keep_max_numel, cfg.mlp_bits,
-                       cfg.attn_bits, d.control_patterns)
+                       cfg.attn_bits, d.control_patterns, quantizer=cfg.quantizer, clip=cfg.quant_clip,
+                       sdclip_k=cfg.sdclip_k, gptq_block=cfg.gptq_block, gptq_damp=cfg.gptq_damp,
+                       gptq_order=cfg.gptq_order, int6_count=cfg.int6_count,
+                       recur_layers=tuple(layer_list(cfg, "recur_layers")), byte_shuffle=cfg.byte_shuffle)
 
 def quant_category(name: str) -> str:
     "The seed's category of a tensor name, for reports: embed, mlp, attn or other."
@@ -124,20 +223,25 @@ def quant_category(name: str) -> str:
     if ".attn." in name or ".proj." in name: return "attn"
     return "other"
 
+def tensor_rule(name: str, t: Tensor, cfg: RunConfig | QuantPolicy) -> tuple[str, bool]:
+    "How tensor `name` is stored (a kind of `QUANTIZERS`), and whether it is a block matrix (first matching rule wins)."
+    p = quant_policy(cfg)
+    if not t.is_floating_point(): return "passthrough", False
+    for pattern, kind in p.overrides:
+        if pattern in name: return kind, False
+    if t.numel() <= p.keep_max_numel: return "passthrough", False
+    if any(s in name for s in p.fp32_keep): return "fp32", False
+    role = param_role(name, t, p.control)
+    if role in ("embed", "head"): return p.embed_quant, False
+    if any(s in name for s in p.fp16_keep): return "fp16", False
+    bits = dict(p.bits)
+    if role == "mlp": return row_kind(bits.get(name, p.mlp_bits)), True
+    if role in ("attn", "matrix"): return row_kind(bits.get(name, p.attn_bits)), True
+    return "int8", False  # table, control
+
 def tensor_policy(name: str, t: Tensor, cfg: RunConfig | QuantPolicy) -> str:
     "How tensor `name` is stored: a kind of `QUANTIZERS` (first matching rule wins)."
-    p = quant_policy(cfg)
-    if not t.is_floating_point(): return "passthrough"
-    for pattern, kind in p.overrides:
-        if pattern in name: return kind
-    if t.numel() <= p.keep_max_numel: return "passthrough"
-    if any(s in name for s in p.fp32_keep): return "fp32"
-    role = param_role(name, t, p.control)
-    if role in ("embed", "head"): return p.embed_quant
-    if any(s in name for s in p.fp16_keep): return "fp16"
-    if role == "mlp": return row_kind(p.mlp_bits)
-    if role in ("attn", "matrix"): return row_kind(p.attn_bits)
-    return "int8"  # table, control
+    return tensor_rule(name, t, cfg)[0]
 
 # %% ../nbs/60_quant.ipynb #a5d1bd5d
 class ArtifactError(ValueError):
@@ -160,14 +264,80 @@ def quantize_tensor(t: Tensor, kind: str, name: str = "",
     if qz.calibrated and stats is None: raise ValueError(f"{name}: kind {kind!r} needs calibration statistics")
     return qz.quantize(name, t.detach().cpu().contiguous(), stats)
 
+
+# %% ../nbs/60_quant.ipynb #81099e01
+@dataclass
+class QuantReport:
+    "What packing did to the block matrices, and how long each stage took."
+    calib: str = ""  # where the Hessians came from: train, ar, given, batches, or '' (none)
+    seqs: int = 0  # calibration sequences (or batches) the model ran
+    gen_s: float = 0.0  # generating the ar sequences
+    hessian_s: float = 0.0  # collecting the Hessians
+    quant_s: float = 0.0  # quantizing the state dict (GPTQ's time)
+    gptq: int = 0  # block matrices quantized by GPTQ
+    rtn: int = 0  # block matrices rounded to nearest by a clip other than the seed's, or without a Hessian
+    fallbacks: list = field(default_factory=list)  # 'name: reason' of each GPTQ that fell back to rounding
+    int6: int = 0  # block matrices given 6 bits by sensitivity (int6_count)
+    int5: int = 0  # ... and 5 bits
+
+    def lines(self) -> list[str]:
+        "The report as log lines."
+        out = [f"gptq:calibration {self.calib} seqs:{self.seqs} generate:{self.gen_s:.2f}s hessians:{self.hessian_s:.2f}s"] if self.calib else []
+        if self.int6 or self.int5: out.append(f"mixed_quant: {self.int6} int6, {self.int5} int5")
+        if self.gptq or self.rtn:  # a method other than the seed's ran
+            out.append(f"quant:{self.gptq} GPTQ layers, {self.rtn} rounded layers, {len(self.fallbacks)} fallbacks, "
+                       f"quantized in {self.quant_s:.2f}s")
+        return out + [f"gptq:fallback {f}" for f in self.fallbacks]
+
+def store_tensor(name: str, t: Tensor, p: QuantPolicy,
+                 stats=None,  # `name`'s calibration statistics (its Hessian)
+                 report: QuantReport | None = None) -> tuple[str, Tensor, Tensor | None]:
+    "Tensor `name`'s kind and stored form (values, scale) under policy `p`: by its kind, or by the policy's method."
+    kind, block = tensor_rule(name, t, p)
+    if not block or (p.quantizer, p.clip) == ("rtn", "max"): return (kind, *quantize_tensor(t, kind, name, stats))
+    bits, w, rep = quantizer(kind).bits, t.detach().cpu(), report or QuantReport()
+    if p.quantizer == "gptq" and stats is not None:
+        v, s = gptq_quantize(w, stats, bits, p.clip, p.gptq_block, p.gptq_damp, p.gptq_order, p.sdclip_k,
+                             on_fallback=lambda why: rep.fallbacks.append(f"{name}: {why}"))
+        rep.gptq += 1
+    else:
+        v, s = quantize_rows_clipped(w, bits, p.clip, p.sdclip_k)
+        rep.rtn += 1
+    return kind, v, s
+
+# %% ../nbs/60_quant.ipynb #0eeeb2d5
+def repeated_matrix(name: str, recur_layers: tuple) -> bool:
+    "Whether block matrix `name` belongs to a repeated layer: `blocks.{p}.` with p in `recur_layers`, or `repeat_mlp.{j}.`."
+    m = re.match(r"(blocks|repeat_mlp)\.(\d+)\.", name)
+    if m is None: return False
+    return int(m[2]) in recur_layers if m[1] == "blocks" else int(m[2]) < len(recur_layers)
+
+def int6_by_sensitivity(names: list, hessians: dict, n: int, recur_layers: tuple = ()) -> dict:
+    "`{name: 6 or 5}`: the `n` matrices of largest Hessian trace get 6 bits, those of the repeated layers first."
+    sens = {k: hessians[k].diagonal().sum().item() if k in hessians else 0.0 for k in names}
+    by_sens = sorted(names, key=lambda k: -sens[k])  # stable: ties keep the state dict's order
+    six = [k for k in by_sens if repeated_matrix(k, recur_layers)][:n]
+    six += [k for k in by_sens if k not in six][:n - len(six)]
+    return {k: 6 if k in six else 5 for k in names}
+
+def with_int6_bits(sd: dict, p: QuantPolicy, stats: dict | None = None, report: QuantReport | None = None) -> QuantPolicy:
+    "`p` with each block matrix's bits chosen by `int6_by_sensitivity`, if `int6_count` asks and none are chosen yet."
+    if p.int6_count == 0 or p.bits: return p
+    if not stats: raise ValueError(f"int6_count={p.int6_count} ranks the block matrices by their Hessians, "
+                                   "but no calibration statistics were given")
+    bits = int6_by_sensitivity([k for k, t in sd.items() if tensor_rule(k, t, p)[1]], stats, p.int6_count, p.recur_layers)
+    if report is not None: report.int6, report.int5 = sum(b == 6 for b in bits.values()), sum(b == 5 for b in bits.values())
+    return replace(p, bits=tuple(bits.items()))
+
+# %% ../nbs/60_quant.ipynb #4971b225
 def quantize_state_dict(sd: dict, cfg: RunConfig | QuantPolicy,
-                        stats: dict | None = None  # calibration statistics by tensor name
+                        stats: dict | None = None,  # calibration statistics by tensor name
+                        report: QuantReport | None = None  # filled in with what was done to the block matrices
                         ) -> tuple[dict, dict]:
     "Quantize every tensor of `sd` by the policy of `cfg`: (stored tensors, meta), in the seed's layout."
-    p, stats, q, meta = quant_policy(cfg), stats or {}, {}, {}
+    p, stats, q, meta = with_int6_bits(sd, quant_policy(cfg), stats, report), stats or {}, {}, {}
     for name, t in sd.items():
-        kind = tensor_policy(name, t, p)
-        v, s = quantize_tensor(t, kind, name, stats.get(name))
+        kind, v, s = store_tensor(name, t, p, stats.get(name), report)
         if s is None: q[name] = v
         else: q[name + ".q"], q[name + ".scale"] = v, s
         meta[name] = _KEPT_META.get(kind, {"type": sys.intern(kind)})  # one string object: pickled once, as the seed's
@@ -196,10 +366,11 @@ def dequantize_state_dict(q: dict, meta: dict, template: dict) -> dict:
 @torch.no_grad()
 def collect_hessians(model: torch.nn.Module,
                      batches,  # an iterable of inputs: a tensor, or a tuple of the model's arguments
-                     names=None  # weight names to collect for (default: every nn.Linear's)
+                     names=None,  # weight names to collect for (default: every nn.Linear's)
+                     per_batch: bool = False  # divide by the number of batches (#1204's), not of input rows
                      ) -> dict:
     "`{weight name: XᵀX / n}` (fp32, CPU) of the inputs each linear layer of `model` saw over `batches`."
-    sums, hooks = {}, []
+    sums, hooks, n_batches = {}, [], 0
     def hook(key):
         def add(mod, args):
             x = args[0].detach().float().reshape(-1, args[0].shape[-1])  # (n, in)
@@ -211,10 +382,87 @@ def collect_hessians(model: torch.nn.Module,
         if isinstance(mod, torch.nn.Linear) and (names is None or key in names):
             hooks.append(mod.register_forward_pre_hook(hook(key)))
     try:
-        for b in batches: model(*b) if isinstance(b, (tuple, list)) else model(b)
+        for b in batches:
+            model(*b) if isinstance(b, (tuple, list)) else model(b)
+            n_batches += 1
     finally:
         for h in hooks: h.remove()
-    return {k: (h / n).cpu() for k, (h, n) in sums.items()}
+    return {k: (h / (n_batches if per_batch else n)).cpu() for k, (h, n) in sums.items()}
+
+# %% ../nbs/60_quant.ipynb #700e0aa4
+def damp_hessian(H: Tensor, frac: float = 0.01) -> Tensor:
+    "`H` plus `frac` of its mean diagonal (at least 1e-6) on the diagonal: #1204's first damping, when it finalizes."
+    return H + frac * H.diagonal().mean().clamp_min(1e-6) * torch.eye(H.shape[0], dtype=H.dtype)
+
+def generate_calib(model: torch.nn.Module, n_seqs: int, seq_len: int, vocab_size: int, temperature: float = 0.8,
+                   seed: int = 1337, batch: int = 8) -> list[Tensor]:
+    "`n_seqs` sequences (1, seq_len) sampled from `model` itself, each from a uniformly random first token."
+    dev = next(model.parameters()).device
+    g, out, was_training = torch.Generator(device=dev).manual_seed(seed), [], model.training
+    model.eval()
+    amp = torch.autocast("cuda", dtype=torch.bfloat16) if dev.type == "cuda" else nullcontext()
+    with torch.inference_mode(), amp:
+        for start in range(0, n_seqs, batch):
+            toks = torch.randint(0, vocab_size, (min(batch, n_seqs - start), 1), device=dev, generator=g)  # (b, 1)
+            for _ in range(seq_len - 1):
+                probs = torch.softmax(model.forward_logits(toks)[:, -1, :] / max(temperature, 1e-4), dim=-1)  # (b, V)
+                toks = torch.cat([toks, torch.multinomial(probs, 1, generator=g)], dim=1)
+            out += [t[None].clone() for t in toks]
+    model.train(was_training)
+    return out
+
+def train_calib_seqs(batches, n: int) -> list[Tensor]:
+    "The first `n` sequences of training `batches` of (x, y), each (1, T + 1): its inputs and its last target."
+    out = []
+    for x, y in batches:
+        for i in range(x.shape[0]):
+            out.append(torch.cat([x[i], y[i, -1:]])[None])
+            if len(out) == n: return out  # no further batch is read
+    return out
+
+# %% ../nbs/60_quant.ipynb #7c92b1cc
+@dataclass
+class Calibration:
+    "GPTQ's Hessians and how they were made."
+    hessians: dict  # weight name -> (in, in) fp32 CPU
+    source: str  # train or ar
+    seqs: int  # sequences the model ran
+    gen_s: float = 0.0  # seconds generating them (ar)
+    hessian_s: float = 0.0  # seconds collecting the Hessians
+
+def gptq_calibration(model: torch.nn.Module, cfg: RunConfig,
+                     batches=None,  # training batches (x, y), read lazily; needed for gptq_calib=train
+                     names=None  # the weights to collect for
+                     ) -> Calibration:
+    "#1204's Hessians of `model`'s layers, over `cfg.gptq_calib_seqs` sequences of `cfg.gptq_calib`, timed."
+    dev = next(model.parameters()).device
+    t0 = time.perf_counter()
+    if cfg.gptq_calib == "ar":
+        seqs = generate_calib(model, cfg.gptq_calib_seqs, cfg.train_seq_len, cfg.vocab_size, cfg.gptq_temperature, cfg.seed)
+    elif batches is None: raise ValueError("gptq_calib=train needs training batches")
+    else: seqs = train_calib_seqs(batches, cfg.gptq_calib_seqs)
+    sync_device(dev); t1 = time.perf_counter()
+    H = collect_hessians(model, ((s[:, :-1], s[:, 1:]) for s in seqs), names, per_batch=True)
+    sync_device(dev)
+    return Calibration({k: damp_hessian(h) for k, h in H.items()}, cfg.gptq_calib, len(seqs),
+                       t1 - t0 if cfg.gptq_calib == "ar" else 0.0, time.perf_counter() - t1)
+
+# %% ../nbs/60_quant.ipynb #626ce563
+SHUFFLE_TAG = "+shuffle"  # in the header after the compressor's name, then the stride
+
+def byte_shuffle(raw: bytes, stride: int) -> bytes:
+    "`raw`'s bytes grouped by position modulo `stride`: those at 0 mod stride, then 1 mod stride, ..."
+    a = np.frombuffer(raw, dtype=np.uint8)
+    return b"".join(a[s::stride].tobytes() for s in range(stride))
+
+def byte_unshuffle(data: bytes, stride: int) -> bytes:
+    "The bytes `byte_shuffle(raw, stride)` came from."
+    a, out, start = np.frombuffer(data, dtype=np.uint8), np.empty(len(data), dtype=np.uint8), 0
+    for s in range(stride):
+        n = len(range(s, len(data), stride))  # bytes at s mod stride
+        out[s::stride] = a[start:start + n]
+        start += n
+    return out.tobytes()
 
 # %% ../nbs/60_quant.ipynb #c77b4d16
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
@@ -244,7 +492,8 @@ COMPRESSORS: dict[str, Compressor] = {  # name -> compressor (and a choice of `c
                          lambda blob: _brotli().decompress(blob))}
 
 def compress_payload(raw: bytes, compressor: str = "zstd",
-                     header: bool = False  # start with the header naming the compressor (as an artifact does)
+                     header: bool = False,  # start with the header naming the compressor (as an artifact does)
+                     shuffle: int = 0  # byte-shuffle stride applied before compressing (`byte_shuffle`); 0: none
                      ) -> bytes:
     "`raw` compressed by `compressor` (zstd falls back to zlib, with a warning, if zstandard is missing)."
     if compressor not in COMPRESSORS:
@@ -252,8 +501,9 @@ def compress_payload(raw: bytes, compressor: str = "zstd",
     if compressor == "zstd" and zstandard is None:
         warnings.warn("zstandard is not installed: compressing the artifact with zlib level 9 instead (larger)")
         compressor = "zlib"
-    name = compressor.encode("ascii")
-    return (ARTIFACT_MAGIC + bytes([len(name)]) + name if header else b"") + COMPRESSORS[compressor].compress(raw)
+    name = (compressor + (f"{SHUFFLE_TAG}{shuffle}" if shuffle else "")).encode("ascii")
+    body = COMPRESSORS[compressor].compress(byte_shuffle(raw, shuffle) if shuffle else raw)
+    return (ARTIFACT_MAGIC + bytes([len(name)]) + name if header else b"") + body
 
 def decompress_payload(blob: bytes, source: str = "artifact") -> bytes:
     "The bytes compressed in `blob`, behind a header or a bare zstd or zlib stream; `source` names it in errors."
@@ -261,29 +511,57 @@ def decompress_payload(blob: bytes, source: str = "artifact") -> bytes:
         n = blob[4] if len(blob) > 4 else 0
         if n == 0 or len(blob) < 5 + n: raise ArtifactError(f"{source}: corrupt artifact header")
         name, body = bytes(blob[5:5 + n]).decode("ascii", "replace"), blob[5 + n:]
+        name, tag, stride = name.partition(SHUFFLE_TAG)
+        if tag and not (stride.isdigit() and int(stride) > 0):
+            raise ArtifactError(f"{source}: bad byte-shuffle stride {stride!r} in its header")
         if name not in COMPRESSORS: raise ArtifactError(f"{source}: unknown compressor {name!r} in its header")
-    elif blob[:4] == ZSTD_MAGIC: name, body = "zstd", blob
-    elif len(blob) >= 2 and blob[0] & 0x0F == 8 and (blob[0] << 8 | blob[1]) % 31 == 0: name, body = "zlib", blob
+        shuffle = int(stride) if tag else 0
+    elif blob[:4] == ZSTD_MAGIC: name, body, shuffle = "zstd", blob, 0
+    elif len(blob) >= 2 and blob[0] & 0x0F == 8 and (blob[0] << 8 | blob[1]) % 31 == 0: name, body, shuffle = "zlib", blob, 0
     else:
         raise ArtifactError(f"{source}: not a golf_nb artifact (starts with {bytes(blob[:4]).hex(' ')})")
-    try: return COMPRESSORS[name].decompress(body)
+    try: raw = COMPRESSORS[name].decompress(body)
     except ModuleNotFoundError as e: raise ArtifactError(f"{source}: compressed with {name}, but {e}") from None
     except Exception as e: raise ArtifactError(f"{source}: corrupt or truncated {name} data ({e})") from None
+    return byte_unshuffle(raw, shuffle) if shuffle else raw
 
 # %% ../nbs/60_quant.ipynb #6ba22b36
-def pack_artifact(sd: dict, cfg: RunConfig | QuantPolicy,
-                  stats: dict | None = None,  # calibration statistics by tensor name (`collect_hessians`)
-                  model: torch.nn.Module | None = None, calib=None  # or the model and batches to collect them
-                  ) -> bytes:
-    "The artifact of state dict `sd`: quantized by `cfg`'s policy, `torch.save`d, compressed behind a header."
-    p = quant_policy(cfg)
-    if stats is None and model is not None and calib is not None:  # only for calibrated kinds
-        want = [n for n, t in sd.items() if quantizer(tensor_policy(n, t, p)).calibrated]
-        stats = collect_hessians(model, calib, want) if want else {}
-    q, meta = quantize_state_dict(sd, p, stats)
+def calibrated_names(sd: dict, p: QuantPolicy) -> list[str]:
+    "The tensors of `sd` that want calibration statistics: those of a calibrated kind, and block matrices under GPTQ."
+    rules = {n: tensor_rule(n, t, p) for n, t in sd.items()}
+    return [n for n, (kind, block) in rules.items() if quantizer(kind).calibrated or (block and p.quantizer == "gptq")]
+
+def pack_with_report(sd: dict, cfg: RunConfig | QuantPolicy,
+                     stats: dict | None = None,  # calibration statistics by tensor name (`collect_hessians`)
+                     model: torch.nn.Module | None = None, calib=None  # or the model and batches to collect them
+                     ) -> tuple[bytes, QuantReport]:
+    "The artifact of state dict `sd` (see `pack_artifact`), and the `QuantReport` of how it was made."
+    p, rep = quant_policy(cfg), QuantReport()
+    if stats is not None: rep.calib = "given"
+    elif model is not None and (want := calibrated_names(sd, p)):  # the seed's kinds never run the model
+        if p.quantizer == "gptq" and isinstance(cfg, RunConfig):
+            c = gptq_calibration(model, cfg, calib, want)
+            stats, rep.calib, rep.seqs, rep.gen_s, rep.hessian_s = c.hessians, c.source, c.seqs, c.gen_s, c.hessian_s
+        elif calib is not None:
+            t0 = time.perf_counter()
+            stats, rep.calib = collect_hessians(model, calib, want), "batches"
+            rep.hessian_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    q, meta = quantize_state_dict(sd, p, stats, rep)
+    rep.quant_s = time.perf_counter() - t0
     buf = io.BytesIO()
     torch.save({"w": q, "m": meta}, buf)
-    return compress_payload(buf.getvalue(), p.compressor, header=True)
+    return compress_payload(buf.getvalue(), p.compressor, header=True, shuffle=p.byte_shuffle), rep
+
+def pack_artifact(sd: dict, cfg: RunConfig | QuantPolicy,
+                  stats: dict | None = None,  # calibration statistics by tensor name (`collect_hessians`)
+                  model: torch.nn.Module | None = None, calib=None,  # or the model and batches to collect them
+                  log: Callable | None = None  # called with each line of the `QuantReport`
+                  ) -> bytes:
+    "The artifact of state dict `sd`: quantized by `cfg`'s policy, `torch.save`d, compressed behind a header."
+    blob, rep = pack_with_report(sd, cfg, stats, model, calib)
+    for line in rep.lines() if log is not None else []: log(line)
+    return blob
 
 def unpack_artifact(blob: bytes, template: dict, source: str = "artifact") -> dict:
     "The de-quantized state dict in artifact bytes `blob`, shaped like `template`; `source` names it in errors."
@@ -338,10 +616,9 @@ def code_bytes_of(paths) -> int:
 # %% ../nbs/60_quant.ipynb #98f4664e
 def quant_error_report(sd: dict, cfg: RunConfig | QuantPolicy, stats: dict | None = None) -> list[dict]:
     "One row per tensor of `sd`: name, shape, kind, bits, rel_rmse, max_abs_err, bytes_raw, bytes_stored."
-    rows, p, stats = [], quant_policy(cfg), stats or {}
+    rows, p, stats = [], with_int6_bits(sd, quant_policy(cfg), stats), stats or {}
     for name, t in sd.items():
-        kind = tensor_policy(name, t, p)
-        v, s = quantize_tensor(t, kind, name, stats.get(name))
+        kind, v, s = store_tensor(name, t, p, stats.get(name))
         w = t.detach().cpu().double()
         d = quantizer(kind).dequantize(v, s).double()
         err, norm = (w - d).norm().item(), w.norm().item()
@@ -355,15 +632,18 @@ def quant_error_report(sd: dict, cfg: RunConfig | QuantPolicy, stats: dict | Non
 
 def _stored_bytes(t: Tensor) -> bytes: return t.contiguous().reshape(-1).view(torch.uint8).numpy().tobytes()
 
-def bytes_by_group(sd: dict, cfg: RunConfig | QuantPolicy, by: str = "kind", compressor: str | None = None) -> dict:
+def bytes_by_group(sd: dict, cfg: RunConfig | QuantPolicy, by: str = "kind", compressor: str | None = None,
+                   stats: dict | None = None  # calibration statistics by tensor name, as `quantize_state_dict`
+                   ) -> dict:
     "Tensors, parameters, stored bytes and separately compressed bytes of `sd`, grouped by kind or category."
     if by not in ("kind", "category"): raise ValueError(f"by must be kind or category, got {by!r}")
-    comp, groups = compressor or quant_policy(cfg).compressor, {}
+    p = with_int6_bits(sd, quant_policy(cfg), stats)
+    comp, groups, stats = compressor or p.compressor, {}, stats or {}
     for name, t in sd.items():
-        kind = tensor_policy(name, t, cfg)
+        kind, v, s = store_tensor(name, t, p, stats.get(name))
         g = groups.setdefault(kind if by == "kind" else quant_category(name), dict(tensors=0, params=0, parts=[]))
         g["tensors"] += 1; g["params"] += t.numel()
-        g["parts"] += [_stored_bytes(x) for x in quantize_tensor(t, kind, name) if x is not None]
+        g["parts"] += [_stored_bytes(x) for x in (v, s) if x is not None]
     for g in groups.values():
         raw = b"".join(g.pop("parts"))
         g.update(bytes_stored=len(raw), bytes_compressed=len(compress_payload(raw, comp)))

@@ -199,7 +199,7 @@ def _summary_base(run: Run, p: Progress) -> dict:
                 pre_quant_val_bpb=pre.bpb if pre else None, pre_quant_val_loss=pre.loss if pre else None,
                 swa_count=p.swa_count, seed=cfg.seed, world_size=run.state.world_size, code_sha256=run.code_hash)
 
-CALIBRATION_BATCHES = 8  # training batches a calibrated quantizer (GPTQ) may see; none is read otherwise
+CALIBRATION_BATCHES = 8  # training batches a calibrated quantizer may see (GPTQ: up to gptq_calib_seqs); none is read otherwise
 
 def calibration_batches(run: Run, n: int = CALIBRATION_BATCHES):
     "`n` micro-batches `(x, y)` of training data from the stream's start, made only as a calibrated quantizer asks."
@@ -215,7 +215,8 @@ def finish_run(run: Run, p: Progress) -> dict:
     n_bytes = torch.zeros((), dtype=torch.int64, device=state.device)
     if state.is_main:   # the model and calibration data reach the quantizers; the seed's kinds use neither
         with torch.no_grad(), autocast(state.device):
-            blob = pack_artifact(sd, cfg, model=base_model, calib=calibration_batches(run))
+            calib = calibration_batches(run, max(CALIBRATION_BATCHES, cfg.gptq_calib_seqs))   # read only as asked
+            blob = pack_artifact(sd, cfg, model=base_model, calib=calib, log=log)   # logs GPTQ's work and times
         n_bytes += write_atomic(art, blob).stat().st_size
     all_reduce_(n_bytes)   # the others receive the size (and wait for the file)
     bytes_model, fmt = int(n_bytes.item()), artifact_format(sd, cfg)
