@@ -352,10 +352,11 @@ def validate_ttt(c: RunConfig) -> None:
     need(math.isfinite(c.ttt_lr) and c.ttt_lr >= 0, f"ttt_lr must be a finite number >= 0, got {c.ttt_lr}")
     need(0.0 <= c.ttt_momentum < 1.0, f"ttt_momentum must be in [0, 1), got {c.ttt_momentum}")
     need(c.ttt_batch_seqs >= 1, f"ttt_batch_seqs must be >= 1, got {c.ttt_batch_seqs}")
-    need(0 <= c.ttt_freeze_blocks <= c.num_layers, f"ttt_freeze_blocks must be in 0..num_layers={c.num_layers}, got {c.ttt_freeze_blocks}")
+    need(c.ttt_freeze_blocks >= 0, f"ttt_freeze_blocks must be >= 0, got {c.ttt_freeze_blocks}")
     need(math.isfinite(c.ttt_grad_clip) and c.ttt_grad_clip >= 0, f"ttt_grad_clip must be >= 0 (0: off), got {c.ttt_grad_clip}")
     need(c.ttt_time_budget_s >= 0, f"ttt_time_budget_s must be >= 0, got {c.ttt_time_budget_s}")
-    if c.eval_mode != "ttt": return
+    if c.eval_mode != "ttt": return  # below: settings that matter only when TTT runs (a 1-layer model keeps the defaults)
+    need(c.ttt_freeze_blocks <= c.num_layers, f"ttt_freeze_blocks must be in 0..num_layers={c.num_layers}, got {c.ttt_freeze_blocks}")
     need(0 < c.eval_stride <= c.train_seq_len, f"eval_mode=ttt scores with sliding windows: it needs 0 < eval_stride <= "
          f"train_seq_len (got eval_stride={c.eval_stride}, train_seq_len={c.train_seq_len})")
     need(c.ttt_chunk_tokens >= c.train_seq_len, f"ttt_chunk_tokens={c.ttt_chunk_tokens} is shorter than one training "
