@@ -12,8 +12,8 @@ from typing import Any, Mapping, Sequence
 __all__ = ['EVAL_MODES', 'EVAL_PREFIXES', 'RUNTIME_FIELDS', 'PRESETS', 'STEP_KNOBS', 'P180_BUDGET', 'MUON_NS', 'QUANTIZER_KINDS',
            'QUANT_CLIPS', 'GPTQ_CALIBS', 'GPTQ_ORDERS', 'DEFAULT_PRESET', 'ConfigError', 'RunConfig', 'eval_fields',
            'env_name', 'parse_value', 'env_overrides', 'preset', 'proxy_scaled', 'Derived', 'grad_accum_for', 'derive',
-           'parse_inductor_config', 'layer_list', 'virtual_layers', 'validate_techniques', 'validate', 'config_parser',
-           'resolve_config', 'config_to_json', 'config_from_json']
+           'parse_inductor_config', 'layer_list', 'virtual_layers', 'validate_techniques', 'validate_ttt', 'validate',
+           'config_parser', 'resolve_config', 'config_to_json', 'config_from_json']
 
 # %% ../nbs/00_config.ipynb #0b747c25
 class ConfigError(ValueError):
@@ -68,7 +68,7 @@ class RunConfig:
     # --- evaluation
     eval_stride: int = 64  # sliding-window stride for the final score (0 or >= seq: plain windows)
     eval_batch_seqs: int = 32  # windows per sliding-evaluation batch
-    eval_mode: str = "sliding"  # the final score's evaluator: plain or sliding (golf_nb.evaluate.EVALUATORS)
+    eval_mode: str = "sliding"  # the final score's evaluator: plain, sliding or ttt (golf_nb.evaluate.EVALUATORS)
     # --- BigramHash
     bigram_vocab_size: int = 4096  # bigram hash buckets (0: no bigram embedding)
     bigram_dim: int = 128  # bigram embedding width, projected to model_dim
@@ -104,6 +104,15 @@ class RunConfig:
     compile_mode: str = "default"  # torch.compile mode of the model: default or max-autotune-no-cudagraphs
     eval_scoring: str = "once"  # sliding windows: 'once' scores every target once; 'seed' repeats the seed's tail quirk
     eval_compile: bool = True  # compile the sliding evaluation's forward on CUDA (with torch_compile)
+    # --- legal score-first test-time training, eval_mode=ttt (records #549, #1204; names as their TTT_* variables)
+    ttt_chunk_tokens: int = 32_768  # the validation targets are cut into chunks; each is scored, then trained on
+    ttt_epochs: int = 3  # SGD passes over each scored chunk (0: score only, the sliding score)
+    ttt_lr: float = 0.002  # SGD learning rate, cosine-decayed over the chunks
+    ttt_momentum: float = 0.9  # SGD momentum
+    ttt_batch_seqs: int = 32  # sequences of train_seq_len an SGD step, all ranks together
+    ttt_freeze_blocks: int = 2  # the first N blocks are not adapted
+    ttt_grad_clip: float = 1.0  # gradient-norm clip of each SGD step (0: off)
+    ttt_time_budget_s: float = 600.0  # seconds from the start of the evaluation after which adaptation stops (scoring goes on)
     # --- the frontier's techniques (records #198 to #1204); every default keeps seed465 exact
     mlp_leaky_slope: float = 0.0  # MLP activation leaky_relu(x, slope)²; 0: the seed's relu²; #1204: 0.5
     xsa_last_n: int = 0  # exclusive self-attention on the last N (virtual) layers; 0: off
@@ -137,7 +146,7 @@ class RunConfig:
     byte_shuffle: int = 0  # group the payload's bytes by position modulo N before compressing; 0: off
 
 # %% ../nbs/00_config.ipynb #0d96e84c
-EVAL_MODES = ("plain", "sliding")  # the evaluators of golf_nb.evaluate, by eval_mode
+EVAL_MODES = ("plain", "sliding", "ttt")  # the evaluators of golf_nb.evaluate, by eval_mode
 EVAL_PREFIXES = ("eval_", "val_", "ttt_")  # fields with these prefixes configure evaluation
 RUNTIME_FIELDS = ("data_path", "tokenizer_path", "train_seq_len", "attn_backend", "gqa_native", "torch_compile",
                   "inductor_config", "compile_mode")  # where the data is and how a saved model runs (weights unchanged)
@@ -334,6 +343,27 @@ def validate_techniques(c: RunConfig) -> None:
          "it needs quantizer=gptq, got quantizer=rtn")
     need(c.byte_shuffle >= 0, f"byte_shuffle must be >= 0, got {c.byte_shuffle}")
 
+# %% ../nbs/00_config.ipynb #4d646857
+def validate_ttt(c: RunConfig) -> None:
+    "Raise `ConfigError` for a test-time-training setting that would update before scoring or cannot work."
+    def need(ok, msg):
+        if not ok: raise ConfigError(msg)
+    need(c.ttt_epochs >= 0, f"ttt_epochs must be >= 0, got {c.ttt_epochs}")
+    need(math.isfinite(c.ttt_lr) and c.ttt_lr >= 0, f"ttt_lr must be a finite number >= 0, got {c.ttt_lr}")
+    need(0.0 <= c.ttt_momentum < 1.0, f"ttt_momentum must be in [0, 1), got {c.ttt_momentum}")
+    need(c.ttt_batch_seqs >= 1, f"ttt_batch_seqs must be >= 1, got {c.ttt_batch_seqs}")
+    need(c.ttt_freeze_blocks >= 0, f"ttt_freeze_blocks must be >= 0, got {c.ttt_freeze_blocks}")
+    need(math.isfinite(c.ttt_grad_clip) and c.ttt_grad_clip >= 0, f"ttt_grad_clip must be >= 0 (0: off), got {c.ttt_grad_clip}")
+    need(c.ttt_time_budget_s >= 0, f"ttt_time_budget_s must be >= 0, got {c.ttt_time_budget_s}")
+    if c.eval_mode != "ttt": return  # below: settings that matter only when TTT runs (a 1-layer model keeps the defaults)
+    need(c.ttt_freeze_blocks <= c.num_layers, f"ttt_freeze_blocks must be in 0..num_layers={c.num_layers}, got {c.ttt_freeze_blocks}")
+    need(0 < c.eval_stride <= c.train_seq_len, f"eval_mode=ttt scores with sliding windows: it needs 0 < eval_stride <= "
+         f"train_seq_len (got eval_stride={c.eval_stride}, train_seq_len={c.train_seq_len})")
+    need(c.ttt_chunk_tokens >= c.train_seq_len, f"ttt_chunk_tokens={c.ttt_chunk_tokens} is shorter than one training "
+         f"sequence (train_seq_len={c.train_seq_len}) and eval_stride={c.eval_stride}: no chunk could be trained on")
+    need(c.eval_scoring == "once", "eval_mode=ttt needs eval_scoring=once: eval_scoring=seed scores the last targets "
+         "again, after the model has trained on them (an update before scoring)")
+
 # %% ../nbs/00_config.ipynb #f052a87c
 def validate(c: RunConfig, world_size: int = 1) -> RunConfig:
     "Raise `ConfigError` naming the first combination of knobs that cannot work."
@@ -381,6 +411,7 @@ def validate(c: RunConfig, world_size: int = 1) -> RunConfig:
     need(c.bigram_vocab_size == 0 or c.bigram_vocab_size >= 2, "bigram_vocab_size must be 0 or at least 2")
     need(c.compile_mode in ("default", "max-autotune-no-cudagraphs"), f"unknown compile_mode {c.compile_mode!r}")
     need(c.eval_scoring in ("once", "seed"), f"eval_scoring must be 'once' or 'seed', got {c.eval_scoring!r}")
+    validate_ttt(c)
     parse_inductor_config(c.inductor_config)  # raises ConfigError on a malformed setting
     need(c.stop_after_seconds >= 0, f"stop_after_seconds must be >= 0, got {c.stop_after_seconds}")
     need(not c.resume or bool(c.run_dir or c.run_id), "resume needs the run_dir (or run_id) of the run to continue")

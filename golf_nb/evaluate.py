@@ -5,19 +5,19 @@
 # %% ../nbs/50_eval.ipynb #57358a33
 from __future__ import annotations
 import contextlib, math, time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, NamedTuple
 import torch
 import torch.nn.functional as F
-from .config import RunConfig
-from .dist import DistState, all_reduce_, sync_device
+from .config import RunConfig, validate_ttt
+from .dist import DistState, all_reduce_, is_dist, sync_device
 from .data import load_validation_tokens, val_pattern
 from .tokenizer import ByteLUTs, token_bytes, build_luts, load_tokenizer
 
 # %% auto #0
 __all__ = ['EVALUATORS', 'EvalResult', 'result_from_sums', 'eval_val', 'sliding_windows', 'tail_logits', 'window_nll',
            'compiled_window_nll', 'eval_val_sliding', 'Evaluator', 'register_evaluator', 'final_evaluation',
-           'load_eval_data']
+           'ttt_chunks', 'ttt_train_starts', 'ttt_params', 'TTTResult', 'eval_val_ttt', 'load_eval_data']
 
 # %% ../nbs/50_eval.ipynb #9bf232ce
 class EvalResult(NamedTuple):
@@ -153,6 +153,28 @@ def _batches(W: torch.Tensor, batch_seqs: int, pad: bool):
             w, valid = torch.cat([w, w[-1:].expand(k, 3)]), torch.cat([valid, valid.new_zeros(k)])
         yield w, valid
 
+def _split_tail(wins: list, seq_len: int, stride: int) -> tuple[list, list]:
+    "`(full, tail)`: windows that need the whole head, and those whose scored targets all lie in their last `stride`."
+    tail = [f >= s + seq_len - stride for s, _, f in wins]
+    return [w for w, t in zip(wins, tail) if not t], [w for w, t in zip(wins, tail) if t]
+
+def _score_windows(model, tokens: torch.Tensor, wins: list, luts: ByteLUTs, seq_len: int, stride: int, batch_seqs: int,
+                   sums: torch.Tensor, tail_nll=None, pad: bool = False, show=None, b: int = 0) -> int:
+    "Add the nats, targets and bytes that windows `wins` score to `sums` (3,); the caller holds the eval context."
+    full, tail = _split_tail(wins, seq_len, stride)
+    for n, nll_fn, group, pd in ((seq_len, window_nll, full, False), (stride, tail_nll or window_nll, tail, pad)):
+        if not group: continue
+        for w, valid in _batches(torch.tensor(group, device=tokens.device, dtype=torch.int64), batch_seqs, pd):
+            x, y, mask, _ = _window_batch(tokens, w, seq_len)
+            nll = nll_fn(model, x, y, n)  # (B, n): the last n targets of each window
+            m = mask[:, -n:] & valid[:, None]
+            sums[0] += torch.where(m, nll.double(), 0.0).sum()
+            sums[1] += m.sum()
+            sums[2] += torch.where(m, token_bytes(x[:, -n:], y[:, -n:], luts), 0).sum().double()
+            if show: show(b, sums)
+            b += 1
+    return b
+
 def eval_val_sliding(model: torch.nn.Module,  # `model.forward_logits(x)` returns (B, T, V) logits
                      val_tokens: torch.Tensor,  # (N,) token ids
                      luts: ByteLUTs,  # byte tables of the tokenizer (`build_luts`)
@@ -173,25 +195,12 @@ def eval_val_sliding(model: torch.nn.Module,  # `model.forward_logits(x)` return
     wins = sliding_windows(val_tokens.numel() - 1, seq_len, stride, scoring)
     dev, luts = state.device, _luts_on(luts, state.device)
     lo, hi = _rank_span(len(wins), state)  # windows split over ranks in contiguous blocks
-    is_tail = [f >= s + seq_len - stride for s, _, f in wins[lo:hi]]
-    groups = [(seq_len, window_nll, [w for w, t in zip(wins[lo:hi], is_tail) if not t], False),
-              (stride, compiled_window_nll() if compile else window_nll, [w for w, t in zip(wins[lo:hi], is_tail) if t],
-               compile)]
-    tokens = val_tokens.to(dev)
     sums = torch.zeros(3, dtype=torch.float64, device=dev)  # nats, tokens, bytes
-    show = _Progress(progress, sum(-(-len(g[2]) // batch_seqs) for g in groups), state, "eval_sliding")
-    b = 0
+    show = _Progress(progress, sum(-(-len(g) // batch_seqs) for g in _split_tail(wins[lo:hi], seq_len, stride)),
+                     state, "eval_sliding")
     with _eval_context(model, dev, grad):
-        for n, nll_fn, group, pad in groups:
-            if not group: continue
-            for w, valid in _batches(torch.tensor(group, device=dev, dtype=torch.int64), batch_seqs, pad):
-                x, y, mask, _ = _window_batch(tokens, w, seq_len)
-                nll = nll_fn(model, x, y, n)  # (B, n): the last n targets of each window
-                m = mask[:, -n:] & valid[:, None]
-                sums[0] += torch.where(m, nll.double(), 0.0).sum()
-                sums[1] += m.sum()
-                sums[2] += torch.where(m, token_bytes(x[:, -n:], y[:, -n:], luts), 0).sum().double()
-                show(b, sums); b += 1
+        _score_windows(model, val_tokens.to(dev), wins[lo:hi], luts, seq_len, stride, batch_seqs, sums,
+                       compiled_window_nll() if compile else None, pad=compile, show=show)
     all_reduce_(sums)
     return result_from_sums(*sums.tolist())
 
@@ -233,6 +242,141 @@ def final_evaluation(model, val_tokens, luts, cfg: RunConfig, state: DistState, 
     res = EVALUATORS[cfg.eval_mode].run(model, val_tokens, luts, cfg, state, log)
     sync_device(state.device)
     return res, 1000.0 * (time.perf_counter() - t)
+
+# %% ../nbs/50_eval.ipynb #aece94b2
+def ttt_chunks(wins: list, chunk_tokens: int, total_tokens: int) -> list[list]:
+    "Windows `(start, end, score_from)` grouped by the chunk of `chunk_tokens` targets their first scored target is in."
+    out = [[] for _ in range(-(-total_tokens // chunk_tokens))]
+    for w in wins: out[w[2] // chunk_tokens].append(w)
+    return out
+
+def ttt_train_starts(c: int, chunk_tokens: int, total_tokens: int, seq_len: int) -> list[int]:
+    "First tokens of chunk `c`'s training sequences: each reads tokens `[s, s + seq_len]`, all inside the chunk's targets."
+    lo, hi = c * chunk_tokens, min((c + 1) * chunk_tokens, total_tokens)
+    return list(range(lo, lo + (hi - lo) // seq_len * seq_len, seq_len))
+
+# %% ../nbs/50_eval.ipynb #53daa928
+def ttt_params(model: torch.nn.Module, freeze_blocks: int) -> list:
+    "The parameters test-time training adapts: all but those of the first `freeze_blocks` blocks."
+    frozen = tuple(f"blocks.{i}." for i in range(freeze_blocks))
+    return [p for n, p in model.named_parameters() if not n.startswith(frozen)]
+
+def _train_batch(tokens: torch.Tensor, starts: list, seq_len: int):
+    "Inputs and targets (B, seq_len) of the training sequences that start at `starts`."
+    idx = torch.tensor(starts, device=tokens.device)[:, None] + torch.arange(seq_len + 1, device=tokens.device)
+    seq = tokens[idx].long()
+    return seq[:, :-1], seq[:, 1:]
+
+@contextlib.contextmanager
+def _train_context(model: torch.nn.Module, device: torch.device):
+    was_training = model.training
+    model.train()
+    try:
+        with torch.enable_grad(), torch.autocast("cuda", dtype=torch.bfloat16, enabled=device.type == "cuda"): yield
+    finally: model.train(was_training)
+
+# %% ../nbs/50_eval.ipynb #222686a1
+def _adapt_chunk(model, params: list, opt, tokens: torch.Tensor, starts: list, cfg: RunConfig, lr: float,
+                 state: DistState) -> int:
+    "`cfg.ttt_epochs` epochs of SGD at `lr` on the sequences `starts` of a scored chunk; returns the steps taken."
+    for g in opt.param_groups: g["lr"] = lr
+    steps, B = 0, cfg.ttt_batch_seqs
+    with _train_context(model, state.device):
+        for _ in range(cfg.ttt_epochs):
+            for i in range(0, len(starts), B):
+                batch = starts[i:i + B]
+                lo, hi = _rank_span(len(batch), state)
+                opt.zero_grad(set_to_none=False)
+                if hi > lo:
+                    x, y = _train_batch(tokens, batch[lo:hi], cfg.train_seq_len)
+                    (model(x, y) * ((hi - lo) / len(batch))).backward()  # this rank's share of the batch mean
+                if is_dist():
+                    for p in params: all_reduce_(p.grad)
+                if cfg.ttt_grad_clip > 0: torch.nn.utils.clip_grad_norm_(params, cfg.ttt_grad_clip)
+                opt.step(); steps += 1
+    return steps
+
+# %% ../nbs/50_eval.ipynb #fa3af496
+class TTTResult(NamedTuple):
+    "The outcome of a test-time-training evaluation: an `EvalResult`'s fields and what the adaptation did."
+    loss: float  # mean cross-entropy per scored token, in nats
+    bpb: float  # bits per byte of the text the scored tokens stand for
+    tokens: int  # scored tokens
+    bytes: int  # UTF-8 bytes of text attributed to them
+    ttt_chunks: int  # chunks the targets were cut into
+    ttt_chunks_adapted: int  # chunks trained on after they were scored (never the last)
+    ttt_steps: int  # SGD steps taken
+    ttt_elapsed_s: float  # seconds, scoring and adaptation together
+    ttt_budget_spent: bool  # the time budget stopped adaptation before the last chunk
+
+def _budget_spent(elapsed: float, reserve: float, budget: float, device) -> bool:
+    "Whether adaptation must stop: rank 0's verdict on `elapsed + reserve >= budget`, the same on every rank."
+    flag = torch.tensor([float(elapsed + reserve >= budget)], device=device)
+    if is_dist(): torch.distributed.broadcast(flag, 0)
+    return bool(flag.item())
+
+# %% ../nbs/50_eval.ipynb #4e53c618
+def eval_val_ttt(model: torch.nn.Module,  # `model(x, y)` (mean loss) and `forward_logits`; restored after
+                 val_tokens: torch.Tensor,  # (N,) token ids
+                 luts: ByteLUTs,  # byte tables of the tokenizer (`build_luts`)
+                 cfg: RunConfig,  # train_seq_len, eval_stride, eval_batch_seqs and the ttt_* fields
+                 state: DistState,  # this rank; windows, training sequences and sums are shared over the group
+                 log=print,  # where progress and the budget's verdict go (rank 0)
+                 clock=time.perf_counter,  # seconds; replaceable in tests
+                 ) -> TTTResult:
+    """Score-first test-time training: sliding windows scored chunk by chunk, each chunk then trained on.
+
+    Sums of nats, targets and bytes are those of `eval_val_sliding` (every target once), added chunk by chunk and
+    all-reduced at the end; bpb = nats / ln 2 / bytes."""
+    validate_ttt(replace(cfg, eval_mode="ttt"))
+    T, S, total = cfg.train_seq_len, cfg.eval_stride, val_tokens.numel() - 1
+    chunks = ttt_chunks(sliding_windows(total, T, S), cfg.ttt_chunk_tokens, total)
+    dev, luts, tokens, n = state.device, _luts_on(luts, state.device), val_tokens.to(state.device), len(chunks)
+    saved = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    flags = [(p, p.requires_grad) for p in model.parameters()]
+    params = ttt_params(model, cfg.ttt_freeze_blocks)
+    sums = torch.zeros(3, dtype=torch.float64, device=dev)  # nats, tokens, bytes
+    t0, score_s, n_scored, adapted, steps, spent, pending = clock(), 0.0, 0, 0, 0, False, []
+    try:
+        for p, _ in flags: p.requires_grad_(False)
+        for p in params: p.requires_grad_(True); p.grad = torch.zeros_like(p)
+        opt = torch.optim.SGD(params, lr=cfg.ttt_lr, momentum=cfg.ttt_momentum)
+        for c, wins in enumerate(chunks):
+            pending += wins
+            adapt = c < n - 1 and cfg.ttt_epochs > 0 and not spent  # the last chunk has no later tokens to help
+            if adapt and _budget_spent(clock() - t0, score_s / max(n_scored, 1) * (n - c), cfg.ttt_time_budget_s, dev):
+                spent, adapt = True, False
+                if state.is_main: log(f"ttt: time budget {cfg.ttt_time_budget_s:g}s spent after {clock() - t0:.1f}s: "
+                                      f"{adapted}/{n - 1} chunks adapted; chunks {c + 1}..{n} scored without adapting")
+            if not adapt and c < n - 1: continue  # the weights will not change: score these with the next chunks
+            t, (lo, hi) = clock(), _rank_span(len(pending), state)
+            with _eval_context(model, dev):
+                _score_windows(model, tokens, pending[lo:hi], luts, T, S, cfg.eval_batch_seqs, sums)
+            sync_device(dev); score_s, n_scored, pending = score_s + clock() - t, c + 1, []
+            if not adapt: continue
+            lr = cfg.ttt_lr * 0.5 * (1 + math.cos(math.pi * c / max(n - 1, 1)))  # cosine over the chunks
+            steps += _adapt_chunk(model, params, opt, tokens, ttt_train_starts(c, cfg.ttt_chunk_tokens, total, T),
+                                  cfg, lr, state)
+            adapted += 1
+            if state.is_main and (c % max(1, n // 10) == 0):
+                nats, tok, byt = sums.tolist()
+                log(f"ttt_chunk {c + 1}/{n} bpb {nats / math.log(2) / max(byt, 1):.4f} (rank 0) {clock() - t0:.1f}s")
+    finally:
+        model.load_state_dict(saved)
+        for p, rg in flags: p.requires_grad_(rg); p.grad = None
+    all_reduce_(sums)
+    return TTTResult(*result_from_sums(*sums.tolist()), n, adapted, steps, clock() - t0, spent)
+
+# %% ../nbs/50_eval.ipynb #23772597
+@register_evaluator("ttt", needs_grad=True)
+def _ttt(model, val_tokens, luts, cfg: RunConfig, state: DistState, log):
+    log(f"final_eval_mode:ttt stride:{cfg.eval_stride} batch_seqs:{cfg.eval_batch_seqs} chunk_tokens:{cfg.ttt_chunk_tokens} "
+        f"epochs:{cfg.ttt_epochs} lr:{cfg.ttt_lr} momentum:{cfg.ttt_momentum} ttt_batch_seqs:{cfg.ttt_batch_seqs} "
+        f"freeze_blocks:{cfg.ttt_freeze_blocks} grad_clip:{cfg.ttt_grad_clip} time_budget_s:{cfg.ttt_time_budget_s}")
+    r = eval_val_ttt(model, val_tokens, luts, cfg, state, log)
+    log(f"ttt:done chunks_adapted:{r.ttt_chunks_adapted}/{r.ttt_chunks} steps:{r.ttt_steps} "
+        f"elapsed:{r.ttt_elapsed_s:.1f}s budget_spent:{int(r.ttt_budget_spent)} val_loss:{r.loss:.6f} val_bpb:{r.bpb:.6f}")
+    return r
 
 # %% ../nbs/50_eval.ipynb #84e427a7
 def load_eval_data(cfg: RunConfig, device) -> tuple:

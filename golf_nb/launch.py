@@ -88,7 +88,8 @@ def evaluate_artifact(path, overrides: dict | None = None, state=None) -> dict:
     res, ms = final_evaluation(model, val, luts, cfg, state, lambda m: print(m) if state.is_main else None)
     return dict(artifact=str(art), val_bpb=res.bpb, val_loss=res.loss, eval_tokens=res.tokens, eval_bytes=res.bytes,
                 eval_time_ms=ms, eval_mode=cfg.eval_mode, eval_stride=cfg.eval_stride, eval_scoring=cfg.eval_scoring,
-                bytes_model=art.stat().st_size, world_size=state.world_size)
+                bytes_model=art.stat().st_size, world_size=state.world_size,
+                **{k: v for k, v in res._asdict().items() if k.startswith("ttt_")})   # what test-time training did
 
 def eval_main(argv=None) -> int:
     "Command line of `golf_eval`."

@@ -235,6 +235,7 @@ def finish_run(run: Run, p: Progress) -> dict:
                    bytes_model=bytes_model, bytes_code=bytes_code, bytes_total=acct["bytes_total"], fits=acct["fits"],
                    eval_mode=cfg.eval_mode, eval_time_ms=eval_ms, n_params=run.n_params, eval_tokens=res.tokens,
                    eval_bytes=res.bytes, torch_version=torch.__version__,
+                   **{k: v for k, v in res._asdict().items() if k.startswith("ttt_")},   # what test-time training did
                    device=torch.cuda.get_device_name(0) if state.device.type == "cuda" else platform.processor() or "cpu",
                    finished=True)
     if state.is_main:
