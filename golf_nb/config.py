@@ -96,6 +96,7 @@ class RunConfig:
     resume: bool = False  # continue the run in run_dir from its checkpoint.pt
     overwrite: bool = False  # replace the files of an earlier run in run_dir (else a used run_dir is refused)
     stop_after_seconds: float = 0.0  # wall-clock seconds this invocation trains, then checkpoints and exits unfinished (0: off)
+    caseops: bool = False  # data and tokenizer are CaseOps (golf_nb.caseops): bpb must count the validation byte sidecar
     # --- speed knobs: none changes the maths; the defaults are the fastest measured (the seed's: flash, 0, 0, '')
     attn_backend: str = "cudnn"  # SDPA backend on CUDA: flash, cudnn, efficient, math or auto
     gqa_native: bool = True  # let SDPA share K/V heads instead of repeating them
@@ -383,6 +384,8 @@ def validate(c: RunConfig, world_size: int = 1) -> RunConfig:
     need(c.grad_accum_steps >= 0, f"grad_accum_steps={c.grad_accum_steps} must be >= 0 (0: the seed's rule)")
     need(c.num_layers >= 1 and c.vocab_size >= 2, "num_layers and vocab_size must be positive")
     need(c.vocab_size <= 65536, f"vocab_size={c.vocab_size}: shards store tokens as uint16")
+    need(not c.caseops, "caseops=True: the evaluator does not read the validation byte sidecar yet "
+         "(golf_nb.caseops.load_val_bytes), so it would score the encoded text's bytes")
     need(c.logit_softcap > 0, f"logit_softcap must be positive, got {c.logit_softcap}")
     need(c.train_seq_len >= 2 and c.train_batch_tokens % c.train_seq_len == 0,
          f"train_batch_tokens={c.train_batch_tokens} is not a multiple of train_seq_len={c.train_seq_len}")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
+SHARED = Path(os.environ.get("GOLF_SHARED_DATA") or ROOT.parent / "shared" / "data")  # a worktree can point here
 MODEL = SHARED / "tokenizers" / "fineweb_1024_bpe.model"
 DOCS = SHARED / "fineweb_val_prefix" / "docs.jsonl.xz"
 
@@ -50,3 +50,23 @@ def test_sp1024_val_shard_lut_bytes():
     tokens = np.fromfile(SHARD, dtype="<u2", offset=256 * 4)
     assert len(tokens) == header[2] == 1_040_298
     assert stream_bytes(torch.from_numpy(tokens.astype(np.int64)), build_luts(MODEL)) == 2_504_867
+
+
+@pytest.mark.skipif(not (MODEL.exists() and SHARD.exists() and DOCS.exists()), reason="../shared/data is absent")
+def test_sp1024_val_shard_lut_bytes_equal_raw_text_bytes():
+    """On the official tokens, the tables count exactly the UTF-8 bytes of the raw text of the 901 complete documents.
+
+    The shard is BOS + tokens per document, documents back to back; the 902nd is cut off, so the count stops at its
+    BOS (itself 0 bytes). The raw text is the input, not a decoding, so this also pins the tokenizer's round trip."""
+    import lzma
+    import numpy as np
+    import torch
+    from golf_nb.tokenizer import build_luts, stream_bytes
+    tokens = np.fromfile(SHARD, dtype="<u2", offset=256 * 4).astype(np.int64)
+    starts = np.flatnonzero(tokens == 1)
+    assert len(starts) == 902 and starts[0] == 0
+    with lzma.open(DOCS, "rt", encoding="utf-8") as f: docs = [json.loads(line) for line in f]
+    complete = [d for d in docs if not d["truncated"]]
+    assert len(complete) == 901 and [d["doc_index"] for d in complete] == list(range(901))
+    lut = stream_bytes(torch.from_numpy(tokens[:starts[901]]), build_luts(MODEL))
+    assert lut == sum(len(d["text"].encode("utf-8")) for d in complete)
