@@ -8,6 +8,7 @@ import copy, inspect
 import torch
 from torch.profiler import record_function
 from .config import RunConfig, ConfigError, layer_list, parse_inductor_config
+from .qat import LateQAT
 from .dist import DistState
 from .model import build_model, cast_for_device
 from .muon import build_optimizers, set_lr_scale, set_muon_momentum, zeropower_via_newtonschulz5
@@ -87,6 +88,7 @@ def ddp_buffer_kwargs(ddp_cls=None) -> dict:
 def prepare_model(cfg: RunConfig, state: DistState, model_fn=build_model):
     "`(model, base_model, optimizers)`: the model to call (compiled, DDP), the module that owns the weights, its optimizers."
     base_model = cast_for_device(model_fn(cfg).to(state.device), state.device)
+    base_model.late_qat = LateQAT(base_model, cfg)   # before compiling: fake quantization waits behind a tensor gate
     model = base_model
     if state.device.type == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = True; torch.backends.cudnn.allow_tf32 = True

@@ -146,6 +146,8 @@ def run_training(run: Run) -> Progress:
             base_model.set_recurrence(True)
             log(f"recurrence:activated step:{p.step} layers:{cfg.recur_layers} virtual_layers:{len(base_model.v2p)}")
         scale = lr_multiplier(p.step, p.train_ms + 1000.0 * (time.perf_counter() - t0), cfg)
+        qat = getattr(base_model, "late_qat", None)
+        if qat is not None and qat.update(scale, p.step): log(f"late_qat:enabled step:{p.step} lr_scale:{scale:.4f}")
         loss = train_step(model, base_model, opts, loader, cfg, accum, device, scale, p.step)
         p.step += 1
         approx_ms = p.train_ms + 1000.0 * (time.perf_counter() - t0)

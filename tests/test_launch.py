@@ -92,7 +92,10 @@ FRONTIER_TINY = SMOKE + ["--num_layers", "5", "--recur_layers", "1,2", "--recur_
                          "--xsa_last_n", "4", "--rope_dims", "8", "--rope_ntk_len", "64", "--ln_scale", "1", "--skip_gates", "1",
                          "--ve_layers", "3,4", "--ve_dim", "16", "--parallel_start", "3", "--layer0_attn", "0",
                          "--mlp_leaky_slope", "0.5", "--ema_decay", "0.9", "--swa_enabled", "0", "--small_matrices_adam", "1",
-                         "--bigram_init", "orthogonal", "--adam_weight_decay", "0.04", "--compressor", "brotli"]
+                         "--bigram_init", "orthogonal", "--adam_weight_decay", "0.04", "--compressor", "brotli",
+                         "--byte_shuffle", "2", "--late_qat_threshold", "0.15", "--muon_eq_r", "1", "--muon_ns", "polar_express",
+                         "--quantizer", "gptq", "--gptq_calib", "ar", "--gptq_calib_seqs", "2", "--quant_clip", "search",
+                         "--int6_count", "3", "--embed_quant", "int8", "--keep_max_numel", "1024"]
 
 
 def test_frontier_techniques_train_and_score_again(tmp_path):
@@ -102,6 +105,7 @@ def test_frontier_techniques_train_and_score_again(tmp_path):
     assert out.returncode == 0, out.stderr[-3000:]
     log = (run_dir / "log.txt").read_text()
     assert "warmup_step:1/1 recurrent:1" in log and "recurrence:activated step:3 layers:1,2 virtual_layers:7" in log
+    assert "late_qat:enabled step:0" in log and "mixed_quant: 3 int6" in log
     summary = json.loads((run_dir / "summary.json").read_text())
     env = {**os.environ, "CUDA_VISIBLE_DEVICES": "", "OMP_NUM_THREADS": "1"}
     ev = subprocess.run([sys.executable, "-c", "import sys; from golf_nb.launch import eval_main; sys.exit(eval_main())",
