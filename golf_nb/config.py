@@ -316,7 +316,7 @@ def validate_techniques(c: RunConfig) -> None:
     need(c.rope_ntk_len >= 0, f"rope_ntk_len must be >= 0, got {c.rope_ntk_len}")
     need(len(set(rec)) == len(rec) and all(0 <= r < c.num_layers for r in rec),
          f"recur_layers={c.recur_layers!r} must name distinct layers of the model's num_layers={c.num_layers}")
-    need(rec == list(range(min(rec), max(rec) + 1)) if rec else True,
+    need(not rec or rec == list(range(min(rec), max(rec) + 1)),
          f"recur_layers={c.recur_layers!r} must be consecutive and ascending (the block repeats as one)")
     need(c.recur_start_step >= 0, f"recur_start_step must be >= 0, got {c.recur_start_step}")
     need(bool(rec) or not c.recur_untie_mlp, "recur_untie_mlp=1 needs recur_layers: there is no repeated pass to untie")

@@ -16,10 +16,9 @@ except ImportError: SDPBackend = sdpa_kernel = None  # torch < 2.3: the backend 
 # %% auto #0
 __all__ = ['SDPA_HAS_GQA', 'SEED465_N_PARAMS', 'SEED465_BLOCK_PARAMS', 'BF16_ROLES', 'rms_norm', 'RMSNorm', 'CastedLinear',
            'Rotary', 'apply_rotary', 'sdpa_backend', 'causal_attention', 'exclusive', 'CausalSelfAttention', 'MLP',
-           'SmearGate', 'bigram_hash', 'BigramHash', 'ValueEmbedding', 'Block', 'parallel', 'GPT', 'recurrent_at',
-           'set_recurrence', 'hidden', 'head', 'forward_logits', 'forward', 'build_model', 'count_params',
-           'seed465_param_names', 'seed_parity_faults', 'RoleError', 'param_role', 'param_roles', 'to_mixed_precision',
-           'cast_for_device']
+           'SmearGate', 'bigram_hash', 'BigramHash', 'ValueEmbedding', 'Block', 'GPT', 'recurrent_at', 'build_model',
+           'count_params', 'seed465_param_names', 'seed_parity_faults', 'RoleError', 'param_role', 'param_roles',
+           'to_mixed_precision', 'cast_for_device']
 
 # %% ../nbs/30_model.ipynb #909a0f32
 def rms_norm(x: torch.Tensor) -> torch.Tensor:
@@ -245,7 +244,7 @@ class Block(nn.Module):
         return x + self._mlp(x, src.mlp if mlp is None else mlp)
 
 # %% ../nbs/30_model.ipynb #a13ca51a
-def parallel(self: Block, lane0, lane1, x0, src, mlp, ve, xsa,
+def _parallel(self: Block, lane0, lane1, x0, src, mlp, ve, xsa,
              resid: torch.Tensor,  # (2,): lane scale before the attention and before the MLP write
              post: torch.Tensor):  # (2, 2): [attention, MLP] output into [lane0, lane1]
     "One block on two residual lanes: attention reads lane0, the MLP lane1; each writes both."
@@ -256,7 +255,7 @@ def parallel(self: Block, lane0, lane1, x0, src, mlp, ve, xsa,
     m, r, w = self._mlp(self._mix(lane1, x0), src.mlp if mlp is None else mlp), resid[1].to(lane0.dtype), post[1].to(lane0.dtype)
     return r * lane0 + w[0] * m, r * lane1 + w[1] * m
 
-Block.parallel = parallel
+Block.parallel = _parallel
 
 # %% ../nbs/30_model.ipynb #3ec18284
 class GPT(nn.Module):
@@ -304,7 +303,7 @@ def recurrent_at(cfg: RunConfig, step: int) -> bool:
     "Whether the repeat of `recur_layers` is on at optimizer step `step`."
     return bool(layer_list(cfg, "recur_layers")) and step >= cfg.recur_start_step
 
-def set_recurrence(self: GPT, on: bool,
+def _set_recurrence(self: GPT, on: bool,
                    sync: bool = True) -> None:  # False: keep the twins' weights (loaded from a checkpoint or artifact)
     "Switch the repeat of `recur_layers` on or off; the first switch on copies each base MLP into its untied twin."
     on = bool(on and self.recur_layers)
@@ -313,7 +312,7 @@ def set_recurrence(self: GPT, on: bool,
             for twin, p in zip(self.repeat_mlp, self.recur_layers): twin.load_state_dict(self.blocks[p].mlp.state_dict())
     self.recurrent = on
 
-GPT._init_weights, GPT.set_recurrence = _init_weights, set_recurrence
+GPT._init_weights, GPT.set_recurrence = _init_weights, _set_recurrence  # methods: explained in their own cells
 GPT.v2p = property(lambda self: self.v2p_recur if self.recurrent else list(range(self.cfg.num_layers)))  # virtual -> physical
 GPT.num_encoder = property(lambda self: len(self.v2p) // 2)  # the first half of the virtual layers feed the skips
 GPT.num_decoder = property(lambda self: len(self.v2p) - len(self.v2p) // 2)
@@ -325,7 +324,7 @@ def _skip(self: GPT, x, s, i):
     if self.skip_gates is None: return x + ws
     return torch.lerp(ws, x, torch.sigmoid(self.skip_gates[i].to(x.dtype))[None, None, :])
 
-def hidden(self: GPT, input_ids: torch.Tensor) -> torch.Tensor:
+def _hidden(self: GPT, input_ids: torch.Tensor) -> torch.Tensor:
     "Final-normed hidden states (B, T, C) of `input_ids` (B, T)."
     x = self.tok_emb(input_ids)
     if self.bigram is not None: x = x + self.bigram(input_ids)
@@ -348,25 +347,25 @@ def hidden(self: GPT, input_ids: torch.Tensor) -> torch.Tensor:
         if v < n_enc: skips.append(lanes if lanes is not None else x)
     return self.final_norm(x if lanes is None else (lanes[0] + lanes[1]) * 0.5)
 
-GPT._skip, GPT.hidden = _skip, hidden
+GPT._skip, GPT.hidden = _skip, _hidden
 
 # %% ../nbs/30_model.ipynb #89519e86
-def head(self: GPT, h: torch.Tensor) -> torch.Tensor:
+def _head(self: GPT, h: torch.Tensor) -> torch.Tensor:
     "Soft-capped logits (..., V) of final hidden states `h` (..., C)."
     logits = F.linear(h, self.tok_emb.weight) if self.lm_head is None else self.lm_head(h)
     c = self.cfg.logit_softcap
     return c * torch.tanh(logits / c)
 
-def forward_logits(self: GPT, input_ids: torch.Tensor) -> torch.Tensor:
+def _forward_logits(self: GPT, input_ids: torch.Tensor) -> torch.Tensor:
     "Soft-capped logits (B, T, V)."
     return self.head(self.hidden(input_ids))
 
-def forward(self: GPT, input_ids: torch.Tensor, target_ids: torch.Tensor) -> torch.Tensor:
+def _forward(self: GPT, input_ids: torch.Tensor, target_ids: torch.Tensor) -> torch.Tensor:
     "Mean cross-entropy (fp32) of the soft-capped logits against `target_ids` (B, T)."
     logits = self.forward_logits(input_ids)
     return F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), target_ids.reshape(-1), reduction="mean")
 
-GPT.head, GPT.forward_logits, GPT.forward = head, forward_logits, forward
+GPT.head, GPT.forward_logits, GPT.forward = _head, _forward_logits, _forward
 
 # %% ../nbs/30_model.ipynb #73d3bf82
 def build_model(cfg: RunConfig, init: bool = True  # False: skip the model-wide init (weights to be loaded)

@@ -48,14 +48,14 @@ def warmup_and_restore(model, base_model, opts, make_loader, cfg: RunConfig, acc
     model_state = {k: v.detach().cpu().clone() for k, v in base_model.state_dict().items()}
     opt_states = [copy.deepcopy(o.state_dict()) for o in opts]
     loader = make_loader()
-    graphs = [False, True] if getattr(base_model, "recur_layers", None) else [False]  # the repeat is a second graph
-    for rec in graphs:
+    repeat = bool(layer_list(cfg, "recur_layers"))  # the repeat is a second graph: compile it too
+    for rec in (False, True) if repeat else (False,):
         if rec: base_model.set_recurrence(True)
         for i in range(cfg.warmup_steps):
             train_step(model, base_model, opts, loader, cfg, accum, device, 1.0, 0)
             if cfg.warmup_steps <= 20 or (i + 1) % 10 == 0 or i + 1 == cfg.warmup_steps:
-                log(f"warmup_step:{i + 1}/{cfg.warmup_steps}" + (f" recurrent:{int(rec)}" if len(graphs) > 1 else ""))
-    if len(graphs) > 1: base_model.set_recurrence(False)
+                log(f"warmup_step:{i + 1}/{cfg.warmup_steps}" + (f" recurrent:{int(rec)}" if repeat else ""))
+    if repeat: base_model.set_recurrence(False)
     base_model.load_state_dict(model_state, strict=True)
     for o, s in zip(opts, opt_states): o.load_state_dict(s)
     if hasattr(model, "require_backward_grad_sync"): model.require_backward_grad_sync = True
