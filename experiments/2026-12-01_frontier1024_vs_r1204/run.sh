@@ -30,7 +30,7 @@ else
   sed -e 's/ema_decay=\.997;/ema_decay=float(os.environ.get("EMA_DECAY",".997"));/' \
       -e 's/step>=2000:/step>=int(os.environ.get("LATE_QAT_MIN_STEP","2000")):/' .anchors/r1204/train_gpt.py > "$W/train_gpt.py"
   grep -c 'EMA_DECAY\|LATE_QAT_MIN_STEP' "$W/train_gpt.py"
-  (cd "$W" && env PYTHONPATH="$ROOT/.anchors/r1204/shim:$PYTHONPATH" DATA_PATH="$ROOT/.gpu/p180" TOKENIZER_PATH="$TOK" \
+  (cd "$W" && env TORCHINDUCTOR_MIX_ORDER_REDUCTION=0 PYTHONPATH="$ROOT/.anchors/r1204/shim:$PYTHONPATH" DATA_PATH="$ROOT/.gpu/p180" TOKENIZER_PATH="$TOK" \
      VOCAB_SIZE=1024 SEED="$SEED" RUN_ID="r1204_p180_$SEED" \
      BIGRAM_DIM=112 MIXED_QUANT=1 N_INT6_LAYERS=32 NUM_LAYERS=11 RECUR_LAYERS=4,5 REPEAT_UNTIE_MLP=full \
      REPEAT_UNTIE_MLP_LAYERS=4,5 DISABLE_LAYER0_ATTN=1 PARALLEL_RESIDUAL=1 PARALLEL_START_LAYER=7 \
