@@ -399,16 +399,22 @@ def generate_calib(model: torch.nn.Module, n_seqs: int, seq_len: int, vocab_size
     "`n_seqs` sequences (1, seq_len) sampled from `model` itself, each from a uniformly random first token."
     dev = next(model.parameters()).device
     g, out, was_training = torch.Generator(device=dev).manual_seed(seed), [], model.training
+    # SDPA picks its kernel while sampling: cuDNN, the training default, takes no 1-token keys and plans each length anew
+    backends = [(m, m.attn_backend) for m in model.modules() if hasattr(m, "attn_backend")]
+    for m, _ in backends: m.attn_backend = "auto"
     model.eval()
     amp = torch.autocast("cuda", dtype=torch.bfloat16) if dev.type == "cuda" else nullcontext()
-    with torch.inference_mode(), amp:
-        for start in range(0, n_seqs, batch):
-            toks = torch.randint(0, vocab_size, (min(batch, n_seqs - start), 1), device=dev, generator=g)  # (b, 1)
-            for _ in range(seq_len - 1):
-                probs = torch.softmax(model.forward_logits(toks)[:, -1, :] / max(temperature, 1e-4), dim=-1)  # (b, V)
-                toks = torch.cat([toks, torch.multinomial(probs, 1, generator=g)], dim=1)
-            out += [t[None].clone() for t in toks]
-    model.train(was_training)
+    try:
+        with torch.inference_mode(), amp:
+            for start in range(0, n_seqs, batch):
+                toks = torch.randint(0, vocab_size, (min(batch, n_seqs - start), 1), device=dev, generator=g)  # (b, 1)
+                for _ in range(seq_len - 1):
+                    probs = torch.softmax(model.forward_logits(toks)[:, -1, :] / max(temperature, 1e-4), dim=-1)  # (b, V)
+                    toks = torch.cat([toks, torch.multinomial(probs, 1, generator=g)], dim=1)
+                out += [t[None].clone() for t in toks]
+    finally:
+        for m, b in backends: m.attn_backend = b
+        model.train(was_training)
     return out
 
 def train_calib_seqs(batches, n: int) -> list[Tensor]:
