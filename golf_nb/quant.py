@@ -395,9 +395,14 @@ def damp_hessian(H: Tensor, frac: float = 0.01) -> Tensor:
     return H + frac * H.diagonal().mean().clamp_min(1e-6) * torch.eye(H.shape[0], dtype=H.dtype)
 
 def generate_calib(model: torch.nn.Module, n_seqs: int, seq_len: int, vocab_size: int, temperature: float = 0.8,
-                   seed: int = 1337, batch: int = 8) -> list[Tensor]:
+                   seed: int = 1337, batch: int = 8,  # sequences sampled at once (#1204: 8)
+                   log: Callable | None = None  # called with a line when sampling starts and after each batch
+                   ) -> list[Tensor]:
     "`n_seqs` sequences (1, seq_len) sampled from `model` itself, each from a uniformly random first token."
-    dev = next(model.parameters()).device
+    dev, t0 = next(model.parameters()).device, time.perf_counter()
+    say = log or (lambda line: None)
+    say(f"gptq:generating {n_seqs} seqs x {seq_len} tokens, {batch} at a time, temperature {temperature}")
+    last = (lambda t: model.head(model.hidden(t)[:, -1])) if hasattr(model, "hidden") else (lambda t: model(t)[:, -1])
     g, out, was_training = torch.Generator(device=dev).manual_seed(seed), [], model.training
     # SDPA picks its kernel while sampling: cuDNN, the training default, takes no 1-token keys and plans each length anew
     backends = [(m, m.attn_backend) for m in model.modules() if hasattr(m, "attn_backend")]
@@ -408,10 +413,11 @@ def generate_calib(model: torch.nn.Module, n_seqs: int, seq_len: int, vocab_size
         with torch.inference_mode(), amp:
             for start in range(0, n_seqs, batch):
                 toks = torch.randint(0, vocab_size, (min(batch, n_seqs - start), 1), device=dev, generator=g)  # (b, 1)
-                for _ in range(seq_len - 1):
-                    probs = torch.softmax(model.forward_logits(toks)[:, -1, :] / max(temperature, 1e-4), dim=-1)  # (b, V)
+                for _ in range(seq_len - 1):   # the head runs on the last position only
+                    probs = torch.softmax(last(toks).float() / max(temperature, 1e-4), dim=-1)  # (b, V)
                     toks = torch.cat([toks, torch.multinomial(probs, 1, generator=g)], dim=1)
                 out += [t[None].clone() for t in toks]
+                say(f"gptq:generated {len(out)}/{n_seqs} seqs in {time.perf_counter() - t0:.1f}s")
     finally:
         for m, b in backends: m.attn_backend = b
         model.train(was_training)
@@ -438,13 +444,15 @@ class Calibration:
 
 def gptq_calibration(model: torch.nn.Module, cfg: RunConfig,
                      batches=None,  # training batches (x, y), read lazily; needed for gptq_calib=train
-                     names=None  # the weights to collect for
+                     names=None,  # the weights to collect for
+                     log: Callable | None = None  # given the sampler's progress lines (ar)
                      ) -> Calibration:
     "#1204's Hessians of `model`'s layers, over `cfg.gptq_calib_seqs` sequences of `cfg.gptq_calib`, timed."
     dev = next(model.parameters()).device
     t0 = time.perf_counter()
     if cfg.gptq_calib == "ar":
-        seqs = generate_calib(model, cfg.gptq_calib_seqs, cfg.train_seq_len, cfg.vocab_size, cfg.gptq_temperature, cfg.seed)
+        seqs = generate_calib(model, cfg.gptq_calib_seqs, cfg.train_seq_len, cfg.vocab_size, cfg.gptq_temperature, cfg.seed,
+                              cfg.gptq_gen_batch, log)
     elif batches is None: raise ValueError("gptq_calib=train needs training batches")
     else: seqs = train_calib_seqs(batches, cfg.gptq_calib_seqs)
     sync_device(dev); t1 = time.perf_counter()
@@ -539,14 +547,15 @@ def calibrated_names(sd: dict, p: QuantPolicy) -> list[str]:
 
 def pack_with_report(sd: dict, cfg: RunConfig | QuantPolicy,
                      stats: dict | None = None,  # calibration statistics by tensor name (`collect_hessians`)
-                     model: torch.nn.Module | None = None, calib=None  # or the model and batches to collect them
+                     model: torch.nn.Module | None = None, calib=None,  # or the model and batches to collect them
+                     log: Callable | None = None  # given progress lines while calibrating
                      ) -> tuple[bytes, QuantReport]:
     "The artifact of state dict `sd` (see `pack_artifact`), and the `QuantReport` of how it was made."
     p, rep = quant_policy(cfg), QuantReport()
     if stats is not None: rep.calib = "given"
     elif model is not None and (want := calibrated_names(sd, p)):  # the seed's kinds never run the model
         if p.quantizer == "gptq" and isinstance(cfg, RunConfig):
-            c = gptq_calibration(model, cfg, calib, want)
+            c = gptq_calibration(model, cfg, calib, want, log)
             stats, rep.calib, rep.seqs, rep.gen_s, rep.hessian_s = c.hessians, c.source, c.seqs, c.gen_s, c.hessian_s
         elif calib is not None:
             t0 = time.perf_counter()
@@ -565,7 +574,7 @@ def pack_artifact(sd: dict, cfg: RunConfig | QuantPolicy,
                   log: Callable | None = None  # called with each line of the `QuantReport`
                   ) -> bytes:
     "The artifact of state dict `sd`: quantized by `cfg`'s policy, `torch.save`d, compressed behind a header."
-    blob, rep = pack_with_report(sd, cfg, stats, model, calib)
+    blob, rep = pack_with_report(sd, cfg, stats, model, calib, log)
     for line in rep.lines() if log is not None else []: log(line)
     return blob
 
