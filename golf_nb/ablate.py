@@ -14,8 +14,8 @@ from .ledger import LedgerError, append_rows, read_ledger, bench_values, summari
 __all__ = ['PROXIES', 'ABLATE_SETS', 'BUDGET_FIELDS', 'TECHNIQUES', 'TECHNIQUE_PRESETS', 'LOCATION_FIELDS', 'BENCH_CODE',
            'AblateError', 'Proxy', 'budget', 'parse_overrides', 'canonical', 'diff_text', 'Variant', 'parse_variant',
            'check_variants', 'technique_variants', 'AblateRun', 'plan_runs', 'git_state', 'run_key', 'done_runs',
-           'visible_gpus', 'lane_slots', 'lane_env', 'run_lanes', 'LaneResult', 'run_bench', 'run_row', 'ablate_parser',
-           'ablate_main']
+           'visible_gpus', 'lane_slots', 'lane_env', 'run_lanes', 'LaneResult', 'run_bench', 'log_values', 'run_row',
+           'ablate_parser', 'ablate_main']
 
 # %% ../nbs/98_ablate.ipynb #a0dcabc1
 class AblateError(ValueError):
@@ -281,12 +281,21 @@ def _shown(p: Path) -> str:
     try: return p.relative_to(Path.cwd()).as_posix()
     except ValueError: return str(p)
 
+def log_values(log: Path) -> dict:
+    "The ledger's numbers that the log of an unfinished run already holds: steps, step time, the last val_bpb."
+    from golf_nb.bench import parse_train_log
+    try: r = parse_train_log(Path(log))
+    except (OSError, ValueError): return {}   # no log, or not yet a training log
+    got = dict(steps=r["steps"], step_ms=r["step_avg_ms"], pre_quant_val_bpb=r["pre_quant_val_bpb"])
+    return {k: v for k, v in got.items() if v is not None}
+
 def run_row(run: AblateRun, res, *, proxy: str, preset_name: str, git_sha: str, lanes: int, machine: str) -> dict:
-    "The ledger row of an ended run: its record's numbers if it wrote one, else why it did not."
+    "The ledger row of an ended run: its record's numbers if it wrote one, else what its log got to and why it stopped."
     ok = isinstance(res, LaneResult) and res.returncode == 0 and run.out.exists()
     row = dict(date=time.strftime("%Y-%m-%d", time.gmtime()), git_sha=git_sha, preset=preset_name, variant=run.variant,
                recipe_diff=run.recipe, proxy=proxy, seed=run.seed, machine=machine, lanes=lanes, log=_shown(run.log))
     if ok: return {**row, **{k: v for k, v in bench_values(json.loads(run.out.read_text())).items() if v is not None}, "status": "ok"}
+    row.update(log_values(run.log))
     if isinstance(res, Exception): return {**row, "status": "failed", "notes": f"could not run: {res}"}
     if res.timed_out: return {**row, "status": "killed", "notes": f"killed by --timeout after {res.seconds:.0f} s"}
     return {**row, "status": "failed", "notes": f"exit {res.returncode}" + ("" if res.returncode else ", no record written")}
