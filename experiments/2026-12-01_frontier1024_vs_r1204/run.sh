@@ -5,10 +5,14 @@
 # The step-counted knobs of both sides are scaled by s = 1/8 (golf_nb.config.proxy_scaled, stated in 00_config):
 # warm-down 3500 -> 438, recurrence start 3000 -> 375, Muon momentum warm-up 1500 -> 188, SWA every 50 -> 6, EMA
 # decay 0.997 -> 0.976 (horizon 333 -> 42 steps), late-QAT earliest step 2000 -> 250; GPTQ calibrates on 16 of the
-# model's own sequences (the record: 64). The script hard-codes its EMA decay and late-QAT step: the local copy reads
-# them from EMA_DECAY and LATE_QAT_MIN_STEP instead (sed below), nothing else is changed. FlashAttention-3 is not
-# installed: .anchors/r1204/shim/flash_attn_interface.py answers with SDPA's flash kernel (K/V heads repeated), and
-# its sitecustomize.py turns off Inductor's mixed-order reductions, which assert on this graph in torch 2.11.
+# model's own sequences (the record: 64), sampled 16 at a time (the record: 8 at a time; 2026-12-02's runs, at 8,
+# were killed while sampling). The script hard-codes its EMA decay and late-QAT step: the local copy reads them from
+# EMA_DECAY and LATE_QAT_MIN_STEP instead (sed below), nothing else is changed. FlashAttention-3 is not installed:
+# .anchors/r1204/shim/flash_attn_interface.py answers with SDPA (K/V heads repeated), and its sitecustomize.py (and
+# TORCHINDUCTOR_MIX_ORDER_REDUCTION=0) turn off Inductor's mixed-order reductions, which assert on this graph in torch
+# 2.11; golf_nb turns them off itself (inductor_config=auto). Each side gets what is left of a 595 s call after the
+# data step (the device's calls end at 600 s). The script's log starts with its own source: the copy under $OUT
+# starts after it (public code is not committed).
 # Needs .gpu/data (a copy of ../shared/data without train_text_extra) and the wheels in .whl/.
 set -uo pipefail
 HERE=experiments/2026-12-01_frontier1024_vs_r1204; SEED=${SEED:-1337}; SIDE=${SIDE:-golf}; DEST=${OUT:-$HERE/logs}
@@ -18,11 +22,12 @@ python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upg
 ROOT=$PWD; export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH}
 nvidia-smi -L | tee "$DEST/machine_${SIDE}_$SEED.txt"
 bash experiments/lib/p180_data.sh 2>&1 | tail -2
+LIMIT=$(( 595 - SECONDS )); echo "time left for the run: $LIMIT s"
 TOK=$ROOT/.gpu/data/tokenizers/fineweb_1024_bpe.model
 if [ "$SIDE" = golf ]; then
   python3 -c "import sys; from golf_nb.ablate import ablate_main; sys.exit(ablate_main(sys.argv[1:]))" "frontier1024=" \
     --preset frontier1024_p180 --proxy p180 --seeds "$SEED" --lanes 1 --data_path .gpu/p180 --tokenizer_path "$TOK" \
-    --eval_batch_seqs 128 --out_dir .gpu/ablate --timeout 570 2>&1 | tee "$DEST/ablate_$SEED.txt"
+    --eval_batch_seqs 128 --out_dir .gpu/ablate --timeout "$LIMIT" 2>&1 | tee "$DEST/ablate_$SEED.txt"
   cp experiments/ledger.csv "$DEST/ledger.csv"
   tar czf "$DEST/golf_runs_$SEED.tgz" --exclude='*.ptz' --exclude='checkpoint.pt' -C .gpu ablate
 else
@@ -36,7 +41,9 @@ else
      REPEAT_UNTIE_MLP_LAYERS=4,5 DISABLE_LAYER0_ATTN=1 PARALLEL_RESIDUAL=1 PARALLEL_START_LAYER=7 \
      TRAIN_BATCH_TOKENS=262144 MAX_WALLCLOCK_SECONDS=180 VAL_LOSS_EVERY=0 TRAIN_LOG_EVERY=100 \
      WARMDOWN_ITERS=438 RECUR_START_STEP=375 MUON_MOMENTUM_WARMUP_STEPS=188 SWA_EVERY=6 EMA_DECAY=0.976 \
-     LATE_QAT_MIN_STEP=250 GPTQ_CALIB_SAMPLES=16 timeout 570 python3 train_gpt.py) > "$DEST/r1204_p180_$SEED.out" 2>&1
+     LATE_QAT_MIN_STEP=250 GPTQ_CALIB_SAMPLES=16 GPTQ_BATCH_SIZE=16 timeout "$LIMIT" python3 train_gpt.py) \
+     > "$DEST/r1204_p180_$SEED.out" 2>&1
   echo "exit $?"; tail -5 "$DEST/r1204_p180_$SEED.out"
-  cp "$W/logs/r1204_p180_$SEED.txt" "$DEST/" 2>/dev/null
+  sed -n '/^=\{100\}$/,$p' "$W/logs/r1204_p180_$SEED.txt" > "$DEST/r1204_p180_$SEED.txt"   # from the first rule on
+  echo "GPTQ_BATCH_SIZE=16" > "$DEST/r1204_p180_$SEED.recipe"   # beyond script_rows.RECIPE
 fi
