@@ -146,6 +146,7 @@ class RunConfig:
     gptq_order: str = "act"  # GPTQ column order: act (largest Hessian diagonal first) or natural
     int6_count: int = 0  # >0: the N most Hessian-sensitive block matrices int6 and the rest int5 (repeated layers first); 0: mlp_bits/attn_bits
     byte_shuffle: int = 0  # group the payload's bytes by position modulo N before compressing; 0: off
+    save_float: bool = False  # also write the float weights the artifact is made from (final_model.pt), as records do
 
 # %% ../nbs/00_config.ipynb #0d96e84c
 EVAL_MODES = ("plain", "sliding", "ttt")  # the evaluators of golf_nb.evaluate, by eval_mode

@@ -4,7 +4,7 @@
 
 # %% ../nbs/70_train.ipynb #410c305e
 from __future__ import annotations
-import glob, math, platform, random, sys, time, uuid
+import glob, io, math, platform, random, sys, time, uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 import numpy as np
@@ -214,6 +214,10 @@ def finish_run(run: Run, p: Progress) -> dict:
     cfg, log, base_model, state = run.cfg, run.log, run.base_model, run.state
     sd = {k: v.detach().cpu() for k, v in base_model.state_dict().items()}
     art = Path(cfg.run_dir) / "final_model.ptz"
+    if cfg.save_float and state.is_main:   # what quantization starts from: a study of the artifact can start there too
+        buf = io.BytesIO(); torch.save(sd, buf)
+        log(f"Serialized float model: {write_atomic(art.with_suffix('.pt'), buf.getvalue()).stat().st_size} bytes "
+            f"-> {art.with_suffix('.pt').name}")
     n_bytes = torch.zeros((), dtype=torch.int64, device=state.device)
     if state.is_main:   # the model and calibration data reach the quantizers; the seed's kinds use neither
         with torch.no_grad(), autocast(state.device):
