@@ -323,9 +323,11 @@ def int6_by_sensitivity(names: list, hessians: dict, n: int, recur_layers: tuple
 def with_int6_bits(sd: dict, p: QuantPolicy, stats: dict | None = None, report: QuantReport | None = None) -> QuantPolicy:
     "`p` with each block matrix's bits chosen by `int6_by_sensitivity`, if `int6_count` asks and none are chosen yet."
     if p.int6_count == 0 or p.bits: return p
+    blocks = [k for k, t in sd.items() if tensor_rule(k, t, p)[1]]
+    if not blocks: return p   # every matrix is kept whole: nothing to rank
     if not stats: raise ValueError(f"int6_count={p.int6_count} ranks the block matrices by their Hessians, "
                                    "but no calibration statistics were given")
-    bits = int6_by_sensitivity([k for k, t in sd.items() if tensor_rule(k, t, p)[1]], stats, p.int6_count, p.recur_layers)
+    bits = int6_by_sensitivity(blocks, stats, p.int6_count, p.recur_layers)
     if report is not None: report.int6, report.int5 = sum(b == 6 for b in bits.values()), sum(b == 5 for b in bits.values())
     return replace(p, bits=tuple(bits.items()))
 

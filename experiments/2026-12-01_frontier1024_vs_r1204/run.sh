@@ -13,6 +13,7 @@
 # 2.11; golf_nb turns them off itself (inductor_config=auto). Each side gets what is left of a 595 s call after the
 # data step (the device's calls end at 600 s). The script's log starts with its own source: the copy under $OUT
 # starts after it (public code is not committed).
+# The golf side keeps its float weights (--save_float 1) on the machine for experiments/2026-12-02_frontier_quant.
 # Needs .gpu/data (a copy of ../shared/data without train_text_extra) and the wheels in .whl/.
 set -uo pipefail
 HERE=experiments/2026-12-01_frontier1024_vs_r1204; SEED=${SEED:-1337}; SIDE=${SIDE:-golf}; DEST=${OUT:-$HERE/logs}
@@ -27,9 +28,9 @@ TOK=$ROOT/.gpu/data/tokenizers/fineweb_1024_bpe.model
 if [ "$SIDE" = golf ]; then
   python3 -c "import sys; from golf_nb.ablate import ablate_main; sys.exit(ablate_main(sys.argv[1:]))" "frontier1024=" \
     --preset frontier1024_p180 --proxy p180 --seeds "$SEED" --lanes 1 --data_path .gpu/p180 --tokenizer_path "$TOK" \
-    --eval_batch_seqs 128 --out_dir .gpu/ablate --timeout "$LIMIT" 2>&1 | tee "$DEST/ablate_$SEED.txt"
+    --eval_batch_seqs 128 --save_float 1 --out_dir .gpu/ablate --timeout "$LIMIT" 2>&1 | tee "$DEST/ablate_$SEED.txt"
   cp experiments/ledger.csv "$DEST/ledger.csv"
-  tar czf "$DEST/golf_runs_$SEED.tgz" --exclude='*.ptz' --exclude='checkpoint.pt' -C .gpu ablate
+  tar czf "$DEST/golf_runs_$SEED.tgz" --exclude='*.ptz' --exclude='*.pt' -C .gpu ablate
 else
   W=$ROOT/.gpu/r1204_$SEED; mkdir -p "$W"
   sed -e 's/ema_decay=\.997;/ema_decay=float(os.environ.get("EMA_DECAY",".997"));/' \

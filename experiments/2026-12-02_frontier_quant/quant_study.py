@@ -1,0 +1,138 @@
+"""Quantization of a trained run's float weights (issue #14, part 3): for each quantizer and compressor, the gap in
+val_bpb (artifact against float, one evaluator), the bytes, and the time.
+
+    python experiments/2026-12-02_frontier_quant/quant_study.py RUN_DIR [--variants rtn_int6,gptq_ar] [--out FILE]
+        [--set FIELD=VALUE ...]   # config fields set for every variant (e.g. keep_max_numel=1024 on a tiny model)
+
+RUN_DIR is a golf_nb run folder trained with `--save_float 1` (it holds config.json, final_model.pt and
+summary.json). Every variant starts from the same float weights and changes only quantization fields of the run's
+config; each is packed as `finish_run` packs (`pack_with_report`, under bf16 autocast), read back, and scored by the
+run's own evaluator (`eval_mode`). GPTQ's Hessians are made once per calibration source (they depend on the float
+model only) and their time is added to each variant that uses them. The float model is scored first, by the same evaluator: the gap is the artifact's
+val_bpb minus that. The compressors are then compared on one payload, the recipe's (`gptq_ar`, or the first variant
+run). Results go to FILE (default RUN_DIR/quant_study.json) as the study goes, so a killed study keeps what it did.
+"""
+from __future__ import annotations
+import argparse, io, json, sys, time
+from dataclasses import replace
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from golf_nb.config import config_from_json, derive, parse_value, validate  # noqa: E402
+from golf_nb.data import DistributedTokenLoader, train_pattern  # noqa: E402
+from golf_nb.dist import init_distributed, sync_device  # noqa: E402
+from golf_nb.evaluate import final_evaluation, load_eval_data  # noqa: E402
+from golf_nb.files import write_json_atomic  # noqa: E402
+from golf_nb.launch import resolve_data  # noqa: E402
+from golf_nb.model import build_model, cast_for_device, recurrent_at  # noqa: E402
+from golf_nb.quant import (calibrated_names, compress_payload, decompress_payload, gptq_calibration, pack_with_report,
+                           quant_policy, unpack_artifact)  # noqa: E402
+from golf_nb.step import autocast  # noqa: E402
+
+GPTQ = dict(quantizer="gptq", quant_clip="search", int6_count=32)   # frontier1024's: 32 int6 matrices, the rest int5
+VARIANTS = {   # name -> the quantization fields it sets on the run's config
+    "rtn_int6": dict(quantizer="rtn", quant_clip="max", int6_count=0, mlp_bits=6, attn_bits=6),
+    "rtn_int5": dict(quantizer="rtn", quant_clip="max", int6_count=0, mlp_bits=5, attn_bits=5),
+    "rtn_int5mlp_int6attn": dict(quantizer="rtn", quant_clip="max", int6_count=0, mlp_bits=5, attn_bits=6),
+    "rtn_int6_search": dict(quantizer="rtn", quant_clip="search", int6_count=0, mlp_bits=6, attn_bits=6),
+    "rtn_int6_sdclip": dict(quantizer="rtn", quant_clip="sdclip", int6_count=0, mlp_bits=6, attn_bits=6),
+    "gptq_train": dict(GPTQ, gptq_calib="train", mlp_bits=5, attn_bits=5),
+    "gptq_ar": dict(GPTQ, gptq_calib="ar", mlp_bits=5, attn_bits=5),
+    "gptq_ar_sdclip": dict(GPTQ, gptq_calib="ar", quant_clip="sdclip", mlp_bits=5, attn_bits=5),
+    "gptq_ar_int6": dict(GPTQ, gptq_calib="ar", int6_count=0, mlp_bits=6, attn_bits=6)}
+COMPRESSIONS = (("zstd", 0), ("zlib", 0), ("lzma", 0), ("brotli", 0), ("brotli", 2), ("zstd", 2))
+
+def load_float_run(run_dir: Path, state):
+    "`(cfg, model, sd)`: the run's config, its model on the device holding the float weights, and those weights (CPU)."
+    for f in ("config.json", "final_model.pt"):
+        if not (run_dir / f).exists():
+            raise FileNotFoundError(f"{run_dir / f}: missing" + (" (train with --save_float 1)" if f.endswith(".pt") else ""))
+    cfg = resolve_data(config_from_json((run_dir / "config.json").read_text()), state)
+    sd = torch.load(run_dir / "final_model.pt", map_location="cpu", weights_only=True)
+    model = build_model(cfg, init=False)
+    model.load_state_dict(sd, strict=True)
+    summary = run_dir / "summary.json"
+    steps = json.loads(summary.read_text()).get("steps") if summary.exists() else None
+    model.set_recurrence(recurrent_at(cfg, cfg.recur_start_step if steps is None else steps), sync=False)
+    return cfg, cast_for_device(model.to(state.device), state.device), sd
+
+def train_batches(cfg, state, n: int):
+    "The first `n` training micro-batches `(x, y)`, as `finish_run` hands them to a calibrated quantizer."
+    loader = DistributedTokenLoader(train_pattern(cfg.data_path), 0, 1, state.device, vocab_size=cfg.vocab_size)
+    for _ in range(n): yield loader.next_batch(cfg.train_batch_tokens, cfg.train_seq_len, derive(cfg, 1).grad_accum_steps)
+
+def score(model, val, luts, cfg, state) -> tuple[float, float]:
+    "`(val_bpb, seconds)` of `model` under `cfg`'s evaluator."
+    res, ms = final_evaluation(model, val, luts, cfg, state, log=lambda line: None)
+    return res.bpb, ms / 1000
+
+def study(run_dir: Path, names: list[str], out: Path, log=print,
+          common: dict | None = None  # config fields set for every variant
+          ) -> dict:
+    "Run the variants `names` on `run_dir`'s float weights; write and return the results."
+    state = init_distributed()
+    cfg, model, sd = load_float_run(run_dir, state)
+    cfg = replace(cfg, **(common or {}))
+    luts, val = load_eval_data(cfg, state.device)
+    float_bpb, float_s = score(model, val, luts, cfg, state)
+    res = dict(run_dir=str(run_dir), eval_mode=cfg.eval_mode, val_tokens=int(val.numel()), float_val_bpb=float_bpb,
+               float_eval_s=float_s, device=torch.cuda.get_device_name(0) if state.device.type == "cuda" else "cpu",
+               common=common or {}, variants={}, compressors={})
+    log(f"float val_bpb {float_bpb:.5f} ({cfg.eval_mode}, {float_s:.1f} s)")
+    payload, calibs = None, {}   # GPTQ's Hessians by calibration source: made once, from the float model
+    for name in names:
+        vcfg = validate(replace(cfg, **VARIANTS[name]))
+        model.load_state_dict({k: v.to(state.device) for k, v in sd.items()}, strict=True)   # every variant from the float
+        calib = None
+        if vcfg.quantizer == "gptq":
+            if vcfg.gptq_calib not in calibs:
+                with torch.no_grad(), autocast(state.device):
+                    calibs[vcfg.gptq_calib] = gptq_calibration(model, vcfg, train_batches(vcfg, state, vcfg.gptq_calib_seqs),
+                                                               calibrated_names(sd, quant_policy(vcfg)), log)
+            calib = calibs[vcfg.gptq_calib]
+        sync_device(state.device); t0 = time.perf_counter()
+        with torch.no_grad(), autocast(state.device):
+            blob, rep = pack_with_report(sd, vcfg, stats=calib and calib.hessians)
+        pack_s = time.perf_counter() - t0 + (calib.gen_s + calib.hessian_s if calib else 0.0)   # calibration counted in
+        if calib: rep.calib, rep.seqs, rep.gen_s, rep.hessian_s = calib.source, calib.seqs, calib.gen_s, calib.hessian_s
+        model.load_state_dict(unpack_artifact(blob, sd, name), strict=True)
+        bpb, eval_s = score(model, val, luts, vcfg, state)
+        res["variants"][name] = dict(fields=VARIANTS[name], val_bpb=bpb, gap=bpb - float_bpb, bytes_model=len(blob),
+                                     compressor=vcfg.compressor, byte_shuffle=vcfg.byte_shuffle, pack_s=pack_s,
+                                     gen_s=rep.gen_s, hessian_s=rep.hessian_s, quant_s=rep.quant_s, eval_s=eval_s,
+                                     report=rep.lines())
+        log(f"{name}: val_bpb {bpb:.5f} gap {bpb - float_bpb:+.5f} bytes {len(blob):,} pack {pack_s:.1f} s")
+        if payload is None or name == "gptq_ar": payload = (name, decompress_payload(blob, name))
+        write_json_atomic(out, res)
+    if payload is not None:
+        res["compressors_payload"] = payload[0]
+        for comp, shuffle in COMPRESSIONS:
+            t0 = time.perf_counter(); blob = compress_payload(payload[1], comp, header=True, shuffle=shuffle)
+            t1 = time.perf_counter(); back = decompress_payload(blob, comp)
+            t2 = time.perf_counter()
+            assert back == payload[1], f"{comp}: the round trip changed the payload"
+            key = comp + (f"+shuffle{shuffle}" if shuffle else "")
+            res["compressors"][key] = dict(bytes=len(blob), compress_s=t1 - t0, decompress_s=t2 - t1)
+            log(f"{key}: {len(blob):,} bytes, {t1 - t0:.1f} s, back in {t2 - t1:.2f} s")
+        write_json_atomic(out, res)
+    return res
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("run_dir", type=Path)
+    ap.add_argument("--variants", default=",".join(VARIANTS), help=f"comma-separated, from: {', '.join(VARIANTS)}")
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="a config field for every variant")
+    ns = ap.parse_args()
+    bad_set = [s for s in ns.set if "=" not in s]
+    if bad_set: sys.exit(f"quant_study: --set takes FIELD=VALUE, got {bad_set[0]!r}")
+    names = [v for v in ns.variants.split(",") if v]
+    bad = [v for v in names if v not in VARIANTS]
+    if bad: sys.exit(f"quant_study: unknown variant(s) {', '.join(bad)}; known: {', '.join(VARIANTS)}")
+    try:
+        common = {k: parse_value(k, v) for k, v in (s.split("=", 1) for s in ns.set)}
+        study(ns.run_dir, names, ns.out or ns.run_dir / "quant_study.json", common=common)
+    except (FileNotFoundError, ValueError) as e: sys.exit(f"quant_study: {e}")
