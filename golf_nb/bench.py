@@ -145,7 +145,8 @@ def measure_throughput(cfg: RunConfig, steps: int = 20,  # timed optimizer steps
     torch.manual_seed(cfg.seed)
     if dev.type == "cuda": torch.cuda.manual_seed_all(cfg.seed)
     model, base, opts = bench_model(cfg, state)
-    make_loader = ((lambda: DistributedTokenLoader(train_pattern(cfg.data_path), state.rank, state.world_size, dev))
+    make_loader = ((lambda: DistributedTokenLoader(train_pattern(cfg.data_path), state.rank, state.world_size, dev,
+                                                   sampling=cfg.train_sampling))
                    if real_data else (lambda: SyntheticTokens(cfg.vocab_size, dev, state.world_size, cfg.seed + state.rank)))
     cuda = dev.type == "cuda"
     if cuda: torch.cuda.reset_peak_memory_stats(dev)

@@ -90,7 +90,7 @@ def save_checkpoint(path, cfg: RunConfig, base_model,
     "Write everything `run_training` needs to continue to `path`, atomically (rank 0 calls it)."
     ck = dict(format=1, config=asdict(cfg), step=step, train_ms=train_ms, stop_after=stop_after,
               last_val=None if last_val is None else tuple(last_val), model=cpu_state(base_model.state_dict()),
-              optimizers=opt_states, loader=loader_position(loader),
+              optimizers=opt_states, loader=loader_position(loader), sampler=loader.sampler_state(),
               swa=None if swa is None else dict(sum=swa.sum, count=swa.count),
               ema=None if ema is None else dict(shadow=ema.shadow and cpu_state(ema.shadow), count=ema.count),
               rng=rng_states())
@@ -115,6 +115,7 @@ def restore_checkpoint(ck: dict, base_model, opts, loader, swa, ema, rank: int =
     base_model.load_state_dict(ck["model"], strict=True)
     opts.load_state_dict(ck["optimizers"][rank])   # moves the states to their parameters' devices
     seek_loader(loader, *ck["loader"])
+    loader.load_sampler_state(ck.get("sampler"))   # the windows' draw (train_sampling=windows); None for the stream
     if swa is not None: swa.sum, swa.count = ck["swa"]["sum"], ck["swa"]["count"]
     if ema is not None:
         dev = next(base_model.parameters()).device

@@ -37,6 +37,7 @@ class RunConfig:
     warmup_steps: int = 20  # compile warm-up steps, undone before training starts
     train_batch_tokens: int = 786_432  # tokens per optimizer step (all ranks together)
     train_seq_len: int = 2048  # sequence length for training and evaluation
+    train_sampling: str = "stream"  # training order: stream (the seed's) or windows (#1204's; golf_nb.data.WindowSampler)
     max_wallclock_seconds: float = 600.0  # training-time cap in seconds (0: none)
     # --- model
     qk_gain_init: float = 1.5  # initial per-head gain on the queries
@@ -230,7 +231,7 @@ PRESETS["frontier1024"] = {**PRESETS["seed465"], **dict(
     ve_layers="9,10", ve_dim=128, parallel_start=7, recur_layers="4,5", recur_start_step=3000, recur_untie_mlp=True,
     layer0_attn=False, bigram_init="orthogonal", small_matrices_adam=True, ema_decay=0.997, swa_enabled=False,
     quantizer="gptq", gptq_calib="ar", gptq_calib_seqs=64, gptq_temperature=0.8, quant_clip="search", int6_count=32,
-    mlp_bits=5, attn_bits=5, embed_quant="int8", compressor="brotli", byte_shuffle=2)}
+    mlp_bits=5, attn_bits=5, embed_quant="int8", compressor="brotli", byte_shuffle=2, train_sampling="windows")}
 
 # %% ../nbs/00_config.ipynb #6bf45015
 STEP_KNOBS = ("warmdown_iters", "muon_momentum_warmup_steps", "recur_start_step", "swa_every")  # counted in steps
@@ -338,6 +339,7 @@ def validate_techniques(c: RunConfig) -> None:
                           ("gptq_calib", GPTQ_CALIBS), ("gptq_order", GPTQ_ORDERS)):
         need(getattr(c, name) in allowed, f"{name} must be one of {', '.join(allowed)}, got {getattr(c, name)!r}")
     need(c.bigram_init in ("seed", "orthogonal"), f"bigram_init must be seed or orthogonal, got {c.bigram_init!r}")
+    need(c.train_sampling in ("stream", "windows"), f"train_sampling must be stream or windows, got {c.train_sampling!r}")
     need(c.sdclip_k > 0, f"sdclip_k must be positive, got {c.sdclip_k}")
     need(c.gptq_calib_seqs >= 1 and c.gptq_gen_batch >= 1 and c.gptq_block >= 1 and c.gptq_damp >= 0,
          "gptq_calib_seqs, gptq_gen_batch and gptq_block must be >= 1 and gptq_damp >= 0")

@@ -4,16 +4,17 @@
 
 # %% ../nbs/10_data.ipynb #52791a87
 from __future__ import annotations
-import glob
+import glob, math
 from pathlib import Path
 import numpy as np
 import torch
 from .files import write_atomic
 
 # %% auto #0
-__all__ = ['SHARD_MAGIC', 'SHARD_VERSION', 'SHARD_HEADER_INTS', 'SHARD_HEADER_BYTES', 'ShardError', 'write_shard',
+__all__ = ['SHARD_MAGIC', 'SHARD_VERSION', 'SHARD_HEADER_INTS', 'SHARD_HEADER_BYTES', 'SAMPLINGS', 'ShardError', 'write_shard',
            'read_shard_header', 'load_shard', 'TokenIdError', 'check_token_ids', 'train_pattern', 'val_pattern',
-           'match_shards', 'TokenStream', 'PinnedCopier', 'DistributedTokenLoader', 'load_validation_tokens']
+           'match_shards', 'TokenStream', 'PinnedCopier', 'DistributedTokenLoader', 'names_seed', 'coprime_stride',
+           'WindowSampler', 'load_validation_tokens']
 
 # %% ../nbs/10_data.ipynb #4f80953e
 SHARD_MAGIC = 20240520
@@ -148,15 +149,20 @@ class PinnedCopier:
         return out
 
 # %% ../nbs/10_data.ipynb #42fd3ac9
+SAMPLINGS = ("stream", "windows")  # the seed's token order; #1204's windows (`WindowSampler`)
+
 class DistributedTokenLoader:
-    "Per-rank training batches in the seed's token order."
+    "Per-rank training batches: the seed's token order, or #1204's windows (`sampling`)."
     def __init__(self, pattern: str,  # glob of the training shards
                  rank: int = 0, world_size: int = 1, device: torch.device | str = "cpu",
                  vocab_size: int | None = None,  # check each shard's ids against this as it is opened (None: no check)
+                 sampling: str = "stream",  # stream: the seed's order; windows: `WindowSampler`'s (below)
                 ):
         if not 0 <= rank < world_size: raise ValueError(f"rank {rank} is outside a world of {world_size}")
-        self.rank, self.world_size, self.device = rank, world_size, torch.device(device)
+        if sampling not in SAMPLINGS: raise ValueError(f"sampling must be one of {', '.join(SAMPLINGS)}, got {sampling!r}")
+        self.rank, self.world_size, self.device, self.sampling = rank, world_size, torch.device(device), sampling
         self.stream, self.copier = TokenStream(pattern, vocab_size), PinnedCopier(self.device)
+        self.sampler, self._pending, self._maps = None, None, {}
 
     def next_batch(self, global_tokens: int, seq_len: int, grad_accum_steps: int) -> tuple[torch.Tensor, torch.Tensor]:
         "Inputs and targets `(local // seq_len, seq_len)`, int64 on this rank's device."
@@ -164,10 +170,126 @@ class DistributedTokenLoader:
         if local < seq_len or local % seq_len:
             raise ValueError(f"{global_tokens} tokens over {self.world_size} ranks x {grad_accum_steps} micro-steps "
                              f"gives {local} per rank, not a positive multiple of seq_len={seq_len}")
+        if self.sampling == "windows": return self._window_batch(local // seq_len, seq_len)
         span = local + 1
         chunk = self.stream.take(span * self.world_size)
         mine = self.copier(chunk[self.rank * span:(self.rank + 1) * span]).long()
         return mine[:-1].reshape(-1, seq_len), mine[1:].reshape(-1, seq_len)
+
+# %% ../nbs/10_data.ipynb #c2e047cf
+def names_seed(files) -> int:
+    "A 64-bit seed from the names of `files` (FNV-1a): the same shards give the same order anywhere."
+    h = 0xCBF29CE484222325
+    for f in files:
+        for b in Path(f).name.encode(): h = ((h ^ b) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+def coprime_stride(n: int, rng: np.random.Generator) -> int:
+    "A random stride in [1, n) with gcd(stride, n) = 1 (1 if n <= 2): `(start + i * stride) % n` visits each i once."
+    if n <= 2: return 1
+    while math.gcd(s := int(rng.integers(1, n)), n) != 1: pass
+    return s
+
+class WindowSampler:
+    "#1204's draw of training windows `(shard, offset)`: random phase and order per shard and epoch, shards mixed."
+    MIX_WARMUP = 1800  # micro-batches over which the mixture widens and the preference for full shards eases
+    def __init__(self, n_tokens: list,  # tokens in each shard
+                 seq_len: int, seed: int, world_size: int = 1):
+        self.n_tokens, self.seq_len, self.world = [int(n) for n in n_tokens], seq_len, world_size
+        self.base = np.array([(n - 1) // seq_len for n in self.n_tokens], dtype=np.int64)  # windows at phase 0
+        self.eligible = np.nonzero(self.base > 0)[0]
+        if not len(self.eligible): raise ValueError(f"no shard holds a window of {seq_len + 1} tokens")
+        self.rng, n = np.random.Generator(np.random.PCG64(seed)), len(self.n_tokens)
+        self.phase, self.count, self.next, self.start, self.stride = (np.zeros(n, np.int64) for _ in range(5))
+        self.ready, self.batches = np.zeros(n, dtype=bool), 0
+
+    def _new_epoch(self, si: int):
+        nt, T = self.n_tokens[si], self.seq_len
+        top = min(T - 1, max(0, nt - T - 1))
+        self.phase[si] = int(self.rng.integers(top + 1)) if top > 0 else 0
+        self.count[si] = (nt - 1 - self.phase[si]) // T
+        self.next[si], self.ready[si] = 0, True
+        self.start[si] = int(self.rng.integers(self.count[si])) if self.count[si] > 1 else 0
+        self.stride[si] = coprime_stride(int(self.count[si]), self.rng)
+
+    def _take(self, si: int, k: int) -> list:
+        out = []
+        while k > 0:
+            if not self.ready[si] or self.next[si] >= self.count[si]: self._new_epoch(si)
+            m = min(k, int(self.count[si] - self.next[si]))
+            idx = (self.start[si] + (self.next[si] + np.arange(m)) * self.stride[si]) % self.count[si]
+            out += [(si, int(self.phase[si] + i * self.seq_len)) for i in idx]
+            self.next[si] += m; k -= m
+        return out
+
+# %% ../nbs/10_data.ipynb #48987470
+def _windows(self: WindowSampler, n: int) -> list:
+    "The next `n` windows `(shard, offset)` of one global micro-batch."
+    el, progress = self.eligible, min(self.batches / self.MIX_WARMUP, 1.0)
+    left = np.where(self.ready[el], np.maximum(self.count[el] - self.next[el], 1), self.base[el]).astype(np.float64)
+    w = left ** (0.9 - 0.4 * progress)
+    p = w / w.sum()
+    lo, hi = min(max(8, self.world), len(el), n), min(max(32, 8 * self.world), len(el), n)
+    mix = max(1, min(round(lo + progress * (hi - lo)), len(el), n))
+    pick = self.rng.choice(len(el), size=mix, replace=False, p=p)
+    counts = np.ones(mix, dtype=np.int64)
+    if n > mix: counts += self.rng.multinomial(n - mix, p[pick] / p[pick].sum())
+    order = self.rng.permutation(mix)
+    buckets = [self._take(int(el[pick[i]]), int(counts[i])) for i in order]
+    buckets = [[b[j] for j in self.rng.permutation(len(b))] for b in buckets if b]
+    out = []
+    while buckets:   # one window from each shard in turn, the turn order drawn anew each round
+        buckets = [buckets[i] for i in self.rng.permutation(len(buckets))]
+        for b in buckets: out.append(b.pop())
+        buckets = [b for b in buckets if b]
+    self.batches += 1
+    return out
+
+def _state(self: WindowSampler) -> dict:
+    "Everything the next draws depend on: the generator and every shard's epoch."
+    return dict(rng=self.rng.bit_generator.state, batches=self.batches, ready=self.ready.copy(),
+                **{k: getattr(self, k).copy() for k in ("phase", "count", "next", "start", "stride")})
+
+def _load_state(self: WindowSampler, st: dict):
+    "Continue from a `state()`."
+    self.rng.bit_generator.state, self.batches, self.ready = st["rng"], st["batches"], np.array(st["ready"], dtype=bool)
+    for k in ("phase", "count", "next", "start", "stride"): setattr(self, k, np.array(st[k], dtype=np.int64))
+
+WindowSampler.windows, WindowSampler.state, WindowSampler.load_state = _windows, _state, _load_state
+
+# %% ../nbs/10_data.ipynb #f62848e7
+def _shard_map(self: DistributedTokenLoader, si: int) -> np.ndarray:
+    "Shard `si`'s tokens as a memory map, its ids checked the first time."
+    if si not in self._maps:
+        f = self.stream.files[si]
+        m = np.memmap(f, dtype="<u2", mode="r", offset=SHARD_HEADER_BYTES, shape=(read_shard_header(f),))
+        self._maps[si] = m if self.stream.vocab_size is None else check_token_ids(m, self.stream.vocab_size, f)
+    return self._maps[si]
+
+def _window_batch(self: DistributedTokenLoader, rows: int, seq_len: int) -> tuple[torch.Tensor, torch.Tensor]:
+    "This rank's `rows` windows of the next global draw, as inputs and targets."
+    if self.sampler is None:
+        files = self.stream.files
+        self.sampler = WindowSampler([read_shard_header(f) for f in files], seq_len, names_seed(files), self.world_size)
+        if self._pending is not None: self.sampler.load_state(self._pending)
+    if seq_len != self.sampler.seq_len:
+        raise ValueError(f"windows of seq_len={seq_len} asked of a sampler drawing seq_len={self.sampler.seq_len}")
+    wins = self.sampler.windows(rows * self.world_size)[self.rank::self.world_size]
+    t = self.copier(torch.from_numpy(np.stack([self._shard_map(s)[o:o + seq_len + 1] for s, o in wins]).astype(np.int64)))
+    return t[:, :-1].contiguous(), t[:, 1:].contiguous()
+
+def _sampler_state(self: DistributedTokenLoader):
+    "The window sampler's state (None before the first batch, or with the stream)."
+    return self.sampler.state() if self.sampler is not None else self._pending
+
+def _load_sampler_state(self: DistributedTokenLoader, st):
+    "Continue the windows from `sampler_state()` (applied at the first batch if there is no sampler yet)."
+    if st is None: return
+    if self.sampler is not None: self.sampler.load_state(st)
+    else: self._pending = st
+
+DistributedTokenLoader._shard_map, DistributedTokenLoader._window_batch = _shard_map, _window_batch
+DistributedTokenLoader.sampler_state, DistributedTokenLoader.load_sampler_state = _sampler_state, _load_sampler_state
 
 # %% ../nbs/10_data.ipynb #d162fb44
 def load_validation_tokens(pattern: str,  # glob of the validation shards

@@ -120,7 +120,7 @@ def run_training(run: Run) -> Progress:
     cfg, log, state, device, p = run.cfg, run.log, run.state, run.state.device, run.progress
     model, base_model, opts, accum = run.model, run.base_model, run.opts, run.derived.grad_accum_steps
     make_loader = lambda: DistributedTokenLoader(train_pattern(cfg.data_path), state.rank, state.world_size, device,
-                                                 vocab_size=cfg.vocab_size)
+                                                 vocab_size=cfg.vocab_size, sampling=cfg.train_sampling)
     warmup_and_restore(model, base_model, opts, make_loader, cfg, accum, device, log)
     loader = make_loader()
     swa = SWA(cfg.swa_start_frac, cfg.swa_every, fp32_sum=False) if cfg.swa_enabled else None
