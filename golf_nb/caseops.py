@@ -147,9 +147,14 @@ def write_caseops_val(texts: Iterable[str],  # validation documents, original te
 # %% ../nbs/24_caseops.ipynb #60d64afa
 def load_val_bytes(cfg) -> np.ndarray | None:
     "The byte sidecars of `cfg.data_path`'s validation shards, joined (None when `cfg.caseops` is off)."
-    if not cfg.caseops: return None
+    shards = match_shards(val_pattern(cfg.data_path))
+    if not cfg.caseops:
+        if stray := next((sidecar_path(s) for s in shards if sidecar_path(s).exists()), None):
+            raise ShardError(f"{stray}: a byte sidecar, so the validation shards are CaseOps data, but caseops=False "
+                             f"would count the case markers as text; set caseops=1")
+        return None
     out = []
-    for shard in match_shards(val_pattern(cfg.data_path)):
+    for shard in shards:
         side = sidecar_path(shard)
         if not side.exists():
             raise FileNotFoundError(f"{side}: caseops=True but validation shard {shard.name} has no byte sidecar "

@@ -46,7 +46,7 @@ class Run:
     derived: Derived
     state: DistState
     log: RunLog
-    luts: object  # the tokenizer's byte tables (`golf_nb.tokenizer.ByteLUTs`)
+    luts: object  # how bytes are counted: the tokenizer's `ByteLUTs`, or with CaseOps the `SidecarBytes` (`load_eval_data`)
     val_tokens: torch.Tensor
     model: torch.nn.Module  # what the loop calls: compiled, wrapped in DDP
     base_model: torch.nn.Module  # the module that owns the weights
