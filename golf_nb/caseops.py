@@ -148,16 +148,11 @@ def write_caseops_val(texts: Iterable[str],  # validation documents, original te
 def load_val_bytes(cfg) -> np.ndarray | None:
     "The byte sidecars of `cfg.data_path`'s validation shards, joined (None when `cfg.caseops` is off)."
     shards = match_shards(val_pattern(cfg.data_path))
-    if not cfg.caseops:
-        if stray := next((sidecar_path(s) for s in shards if sidecar_path(s).exists()), None):
-            raise ShardError(f"{stray}: a byte sidecar, so the validation shards are CaseOps data, but caseops=False "
-                             f"would count the case markers as text; set caseops=1")
-        return None
-    out = []
-    for shard in shards:
+    for shard in shards:  # a sidecar beside every shard with CaseOps, beside none without
         side = sidecar_path(shard)
-        if not side.exists():
-            raise FileNotFoundError(f"{side}: caseops=True but validation shard {shard.name} has no byte sidecar "
-                                    f"(bits per byte must count the original text; write_caseops_val writes both)")
-        out.append(read_byte_sidecar(side, read_shard_header(shard)))
-    return np.concatenate(out)
+        if cfg.caseops and not side.exists():
+            raise FileNotFoundError(f"{side}: caseops=True but validation shard {shard.name} has no byte sidecar")
+        if side.exists() and not cfg.caseops:
+            raise ShardError(f"{side}: a byte sidecar (CaseOps data), but caseops=False would count the markers as text")
+    if not cfg.caseops: return None
+    return np.concatenate([read_byte_sidecar(sidecar_path(s), read_shard_header(s)) for s in shards])

@@ -68,11 +68,9 @@ class SidecarBytes(NamedTuple):
 
 def _luts_on(luts, device, n_tokens: int):
     "The byte tables, or the sidecar's counts (checked to be one per validation token), on `device`."
-    if not isinstance(luts, SidecarBytes): return ByteLUTs(*(t.to(device) for t in luts))
-    if luts.counts.numel() != n_tokens:
-        raise ValueError(f"the byte sidecar has {luts.counts.numel()} counts for {n_tokens} validation tokens: "
-                         "they must be cut together (load_eval_data)")
-    return SidecarBytes(luts.counts.to(device))
+    if isinstance(luts, SidecarBytes) and luts.counts.numel() != n_tokens:
+        raise ValueError(f"the byte sidecar has {luts.counts.numel()} counts for {n_tokens} validation tokens")
+    return type(luts)(*(t.to(device) for t in luts))
 
 def _target_bytes(luts, x: torch.Tensor, y: torch.Tensor, at) -> torch.Tensor:
     "Bytes each target `y` stands for (int32): the tables' count of the pair `(x, y)`, or the sidecar's `at` the targets' stream positions."
