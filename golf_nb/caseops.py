@@ -147,12 +147,12 @@ def write_caseops_val(texts: Iterable[str],  # validation documents, original te
 # %% ../nbs/24_caseops.ipynb #60d64afa
 def load_val_bytes(cfg) -> np.ndarray | None:
     "The byte sidecars of `cfg.data_path`'s validation shards, joined (None when `cfg.caseops` is off)."
-    if not cfg.caseops: return None
-    out = []
-    for shard in match_shards(val_pattern(cfg.data_path)):
+    shards = match_shards(val_pattern(cfg.data_path))
+    for shard in shards:  # a sidecar beside every shard with CaseOps, beside none without
         side = sidecar_path(shard)
-        if not side.exists():
-            raise FileNotFoundError(f"{side}: caseops=True but validation shard {shard.name} has no byte sidecar "
-                                    f"(bits per byte must count the original text; write_caseops_val writes both)")
-        out.append(read_byte_sidecar(side, read_shard_header(shard)))
-    return np.concatenate(out)
+        if cfg.caseops and not side.exists():
+            raise FileNotFoundError(f"{side}: caseops=True but validation shard {shard.name} has no byte sidecar")
+        if side.exists() and not cfg.caseops:
+            raise ShardError(f"{side}: a byte sidecar (CaseOps data), but caseops=False would count the markers as text")
+    if not cfg.caseops: return None
+    return np.concatenate([read_byte_sidecar(sidecar_path(s), read_shard_header(s)) for s in shards])

@@ -389,8 +389,6 @@ def validate(c: RunConfig, world_size: int = 1) -> RunConfig:
     need(c.grad_accum_steps >= 0, f"grad_accum_steps={c.grad_accum_steps} must be >= 0 (0: the seed's rule)")
     need(c.num_layers >= 1 and c.vocab_size >= 2, "num_layers and vocab_size must be positive")
     need(c.vocab_size <= 65536, f"vocab_size={c.vocab_size}: shards store tokens as uint16")
-    need(not c.caseops, "caseops=True: the evaluator does not read the validation byte sidecar yet "
-         "(golf_nb.caseops.load_val_bytes), so it would score the encoded text's bytes")
     need(c.logit_softcap > 0, f"logit_softcap must be positive, got {c.logit_softcap}")
     need(c.train_seq_len >= 2 and c.train_batch_tokens % c.train_seq_len == 0,
          f"train_batch_tokens={c.train_batch_tokens} is not a multiple of train_seq_len={c.train_seq_len}")

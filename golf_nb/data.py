@@ -11,10 +11,10 @@ import torch
 from .files import write_atomic
 
 # %% auto #0
-__all__ = ['SHARD_MAGIC', 'SHARD_VERSION', 'SHARD_HEADER_INTS', 'SHARD_HEADER_BYTES', 'SAMPLINGS', 'ShardError', 'write_shard',
-           'read_shard_header', 'load_shard', 'TokenIdError', 'check_token_ids', 'train_pattern', 'val_pattern',
-           'match_shards', 'TokenStream', 'PinnedCopier', 'DistributedTokenLoader', 'names_seed', 'coprime_stride',
-           'WindowSampler', 'load_validation_tokens']
+__all__ = ['SHARD_MAGIC', 'SHARD_VERSION', 'SHARD_HEADER_INTS', 'SHARD_HEADER_BYTES', 'SAMPLINGS', 'PROBE_TOKENS', 'ShardError',
+           'write_shard', 'read_shard_header', 'load_shard', 'TokenIdError', 'check_token_ids', 'train_pattern',
+           'val_pattern', 'match_shards', 'TokenStream', 'PinnedCopier', 'DistributedTokenLoader', 'names_seed',
+           'coprime_stride', 'WindowSampler', 'load_validation_tokens', 'probe_shards']
 
 # %% ../nbs/10_data.ipynb #4f80953e
 SHARD_MAGIC = 20240520
@@ -307,3 +307,21 @@ def load_validation_tokens(pattern: str,  # glob of the validation shards
                          f"{f' (after max_tokens={max_tokens})' if max_tokens > 0 else ''}: "
                          f"too few for one sequence of {seq_len} plus a target")
     return torch.from_numpy(toks[:usable + 1].astype(np.int64)).to(dtype)
+
+# %% ../nbs/10_data.ipynb #ca7af429
+PROBE_TOKENS = 1 << 20  # ids checked at the start of each training shard before a run (2 MiB of each)
+
+def probe_shards(pattern: str,  # glob of the shards
+                 vocab_size: int | None = None,  # check the probed ids are below this (None: headers only)
+                 probe_tokens: int = PROBE_TOKENS,  # tokens read from the start of each shard
+                ) -> list[int]:
+    "The token count of each shard matching `pattern`, after checking every header and the first `probe_tokens` ids of each."
+    counts = []
+    for f in match_shards(pattern):
+        n = read_shard_header(f)
+        if vocab_size is not None:
+            k = min(n, probe_tokens)
+            head = np.fromfile(f, dtype="<u2", count=k, offset=SHARD_HEADER_BYTES)
+            check_token_ids(head, vocab_size, f"{f} (first {k:,} tokens)")
+        counts.append(n)
+    return counts

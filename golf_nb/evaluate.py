@@ -7,17 +7,20 @@ from __future__ import annotations
 import contextlib, math, time
 from dataclasses import dataclass, replace
 from typing import Callable, NamedTuple
+import numpy as np
 import torch
 import torch.nn.functional as F
 from .config import RunConfig, validate_ttt
 from .dist import DistState, all_reduce_, is_dist, sync_device
 from .data import load_validation_tokens, val_pattern
 from .tokenizer import ByteLUTs, token_bytes, build_luts, load_tokenizer
+from .caseops import load_val_bytes
 
 # %% auto #0
-__all__ = ['EVALUATORS', 'EvalResult', 'result_from_sums', 'eval_val', 'sliding_windows', 'tail_logits', 'window_nll',
-           'compiled_window_nll', 'eval_val_sliding', 'Evaluator', 'register_evaluator', 'final_evaluation',
-           'ttt_chunks', 'ttt_train_starts', 'ttt_params', 'TTTResult', 'eval_val_ttt', 'load_eval_data']
+__all__ = ['EVALUATORS', 'EvalResult', 'result_from_sums', 'SidecarBytes', 'eval_val', 'sliding_windows', 'tail_logits',
+           'window_nll', 'compiled_window_nll', 'eval_val_sliding', 'Evaluator', 'register_evaluator',
+           'final_evaluation', 'ttt_chunks', 'ttt_train_starts', 'ttt_params', 'TTTResult', 'eval_val_ttt',
+           'load_eval_data']
 
 # %% ../nbs/50_eval.ipynb #9bf232ce
 class EvalResult(NamedTuple):
@@ -43,9 +46,6 @@ def _eval_context(model: torch.nn.Module, device: torch.device, grad: bool = Fal
         with mode, amp: yield
     finally: model.train(was_training)
 
-def _luts_on(luts: ByteLUTs, device) -> ByteLUTs:
-    return ByteLUTs(*(t.to(device) for t in luts))
-
 def _rank_span(n: int, state: DistState) -> tuple[int, int]:
     "Contiguous share `[lo, hi)` of `n` items for this rank (the seed's split)."
     return n * state.rank // state.world_size, n * (state.rank + 1) // state.world_size
@@ -61,10 +61,26 @@ class _Progress:
         print(f"{self.name} {b + 1}/{self.n} batches  loss {nats / max(tok, 1):.4f}  "
               f"bpb {nats / math.log(2) / max(byt, 1):.4f}  {time.time() - self.t0:.1f}s", flush=True)
 
+# %% ../nbs/50_eval.ipynb #09e97496
+class SidecarBytes(NamedTuple):
+    "The bytes of original text each validation token stands for, from the shards' byte sidecars (CaseOps)."
+    counts: torch.Tensor  # (N,) int32, one per validation token: what the target at that position costs
+
+def _luts_on(luts, device, n_tokens: int):
+    "The byte tables, or the sidecar's counts (checked to be one per validation token), on `device`."
+    if isinstance(luts, SidecarBytes) and luts.counts.numel() != n_tokens:
+        raise ValueError(f"the byte sidecar has {luts.counts.numel()} counts for {n_tokens} validation tokens")
+    return type(luts)(*(t.to(device) for t in luts))
+
+def _target_bytes(luts, x: torch.Tensor, y: torch.Tensor, at) -> torch.Tensor:
+    "Bytes each target `y` stands for (int32): the tables' count of the pair `(x, y)`, or the sidecar's `at` the targets' stream positions."
+    if isinstance(luts, SidecarBytes): return luts.counts[at].view_as(y)  # `at`: a slice, or indices shaped like `y`
+    return token_bytes(x, y, luts)
+
 # %% ../nbs/50_eval.ipynb #f8cf3837
 def eval_val(model: torch.nn.Module,  # `model(x, y)` returns the mean loss (nats) of a batch
              val_tokens: torch.Tensor,  # (N,) token ids, N = k * seq_len + 1
-             luts: ByteLUTs,  # byte tables of the tokenizer (`build_luts`)
+             luts: ByteLUTs | SidecarBytes,  # byte tables of the tokenizer (`build_luts`), or a CaseOps byte sidecar
              seq_len: int,  # tokens a sequence
              batch_seqs: int,  # sequences a forward pass on each rank
              state: DistState,  # this rank; sums are all-reduced over the group
@@ -75,10 +91,11 @@ def eval_val(model: torch.nn.Module,  # `model(x, y)` returns the mean loss (nat
 
     Each rank takes a contiguous block of the sequences and sums nats (batch mean x targets), targets, and bytes
     (`token_bytes(x, y)`: BOS and other control tokens stand for no text, so they count 0 bytes and a leading space
-    after them is not counted). One all-reduce adds the three sums; bpb = nats / ln 2 / bytes."""
+    after them is not counted; with CaseOps, the sidecar's counts). One all-reduce adds the three sums;
+    bpb = nats / ln 2 / bytes."""
     total_seqs = (val_tokens.numel() - 1) // seq_len
     if total_seqs < 1: raise ValueError(f"{val_tokens.numel()} validation tokens: too few for one sequence of {seq_len}")
-    dev, luts = state.device, _luts_on(luts, state.device)
+    dev, luts = state.device, _luts_on(luts, state.device, val_tokens.numel())
     lo, hi = _rank_span(total_seqs, state)
     sums = torch.zeros(3, dtype=torch.float64, device=dev)  # nats, tokens, bytes
     show = _Progress(progress, -(-(hi - lo) // batch_seqs), state, "eval")
@@ -90,7 +107,7 @@ def eval_val(model: torch.nn.Module,  # `model(x, y)` returns the mean loss (nat
             n = y.numel()
             sums[0] += model(x, y).detach().double() * n
             sums[1] += n
-            sums[2] += token_bytes(x, y, luts).sum().double()
+            sums[2] += _target_bytes(luts, x, y, slice(s * seq_len + 1, e * seq_len + 1)).sum().double()
             show(b, sums)
     all_reduce_(sums)
     return result_from_sums(*sums.tolist())
@@ -158,26 +175,27 @@ def _split_tail(wins: list, seq_len: int, stride: int) -> tuple[list, list]:
     tail = [f >= s + seq_len - stride for s, _, f in wins]
     return [w for w, t in zip(wins, tail) if not t], [w for w, t in zip(wins, tail) if t]
 
-def _score_windows(model, tokens: torch.Tensor, wins: list, luts: ByteLUTs, seq_len: int, stride: int, batch_seqs: int,
+def _score_windows(model, tokens: torch.Tensor, wins: list, luts: ByteLUTs | SidecarBytes, seq_len: int, stride: int, batch_seqs: int,
                    sums: torch.Tensor, tail_nll=None, pad: bool = False, show=None, b: int = 0) -> int:
     "Add the nats, targets and bytes that windows `wins` score to `sums` (3,); the caller holds the eval context."
     full, tail = _split_tail(wins, seq_len, stride)
     for n, nll_fn, group, pd in ((seq_len, window_nll, full, False), (stride, tail_nll or window_nll, tail, pad)):
         if not group: continue
         for w, valid in _batches(torch.tensor(group, device=tokens.device, dtype=torch.int64), batch_seqs, pd):
-            x, y, mask, _ = _window_batch(tokens, w, seq_len)
+            x, y, mask, pos = _window_batch(tokens, w, seq_len)
             nll = nll_fn(model, x, y, n)  # (B, n): the last n targets of each window
             m = mask[:, -n:] & valid[:, None]
+            at = pos[:, -n:].clamp(max=tokens.numel() - 2) + 1  # stream positions of the targets, as y was read
             sums[0] += torch.where(m, nll.double(), 0.0).sum()
             sums[1] += m.sum()
-            sums[2] += torch.where(m, token_bytes(x[:, -n:], y[:, -n:], luts), 0).sum().double()
+            sums[2] += torch.where(m, _target_bytes(luts, x[:, -n:], y[:, -n:], at), 0).sum().double()
             if show: show(b, sums)
             b += 1
     return b
 
 def eval_val_sliding(model: torch.nn.Module,  # `model.forward_logits(x)` returns (B, T, V) logits
                      val_tokens: torch.Tensor,  # (N,) token ids
-                     luts: ByteLUTs,  # byte tables of the tokenizer (`build_luts`)
+                     luts: ByteLUTs | SidecarBytes,  # byte tables of the tokenizer (`build_luts`), or a CaseOps byte sidecar
                      seq_len: int,  # window length
                      stride: int,  # new targets scored by each window after the first
                      batch_seqs: int,  # windows a forward pass on each rank
@@ -191,9 +209,9 @@ def eval_val_sliding(model: torch.nn.Module,  # `model.forward_logits(x)` return
 
     Each rank takes a contiguous block of the windows and sums, over the targets each window scores, the fp32
     cross-entropy in nats, the number of targets, and their bytes (`token_bytes(x, y)`: control tokens such as BOS
-    count 0 bytes, being no text). One all-reduce adds the three sums; bpb = nats / ln 2 / bytes."""
+    count 0 bytes, being no text; with CaseOps, the sidecar's counts). One all-reduce adds the three sums; bpb = nats / ln 2 / bytes."""
     wins = sliding_windows(val_tokens.numel() - 1, seq_len, stride, scoring)
-    dev, luts = state.device, _luts_on(luts, state.device)
+    dev, luts = state.device, _luts_on(luts, state.device, val_tokens.numel())
     lo, hi = _rank_span(len(wins), state)  # windows split over ranks in contiguous blocks
     sums = torch.zeros(3, dtype=torch.float64, device=dev)  # nats, tokens, bytes
     show = _Progress(progress, sum(-(-len(g) // batch_seqs) for g in _split_tail(wins[lo:hi], seq_len, stride)),
@@ -318,7 +336,7 @@ def _budget_spent(elapsed: float, reserve: float, budget: float, device) -> bool
 # %% ../nbs/50_eval.ipynb #4e53c618
 def eval_val_ttt(model: torch.nn.Module,  # `model(x, y)` (mean loss) and `forward_logits`; restored after
                  val_tokens: torch.Tensor,  # (N,) token ids
-                 luts: ByteLUTs,  # byte tables of the tokenizer (`build_luts`)
+                 luts: ByteLUTs | SidecarBytes,  # byte tables of the tokenizer (`build_luts`), or a CaseOps byte sidecar
                  cfg: RunConfig,  # train_seq_len, eval_stride, eval_batch_seqs and the ttt_* fields
                  state: DistState,  # this rank; windows, training sequences and sums are shared over the group
                  log=print,  # where progress and the budget's verdict go (rank 0)
@@ -331,7 +349,7 @@ def eval_val_ttt(model: torch.nn.Module,  # `model(x, y)` (mean loss) and `forwa
     validate_ttt(replace(cfg, eval_mode="ttt"))
     T, S, total = cfg.train_seq_len, cfg.eval_stride, val_tokens.numel() - 1
     chunks = ttt_chunks(sliding_windows(total, T, S), cfg.ttt_chunk_tokens, total)
-    dev, luts, tokens, n = state.device, _luts_on(luts, state.device), val_tokens.to(state.device), len(chunks)
+    dev, luts, tokens, n = state.device, _luts_on(luts, state.device, val_tokens.numel()), val_tokens.to(state.device), len(chunks)
     saved = {k: v.detach().clone() for k, v in model.state_dict().items()}
     flags = [(p, p.requires_grad) for p in model.parameters()]
     params = ttt_params(model, cfg.ttt_freeze_blocks)
@@ -380,7 +398,10 @@ def _ttt(model, val_tokens, luts, cfg: RunConfig, state: DistState, log):
 
 # %% ../nbs/50_eval.ipynb #84e427a7
 def load_eval_data(cfg: RunConfig, device) -> tuple:
-    "`(luts, val_tokens)`: the byte look-up tables of `cfg`'s tokenizer and its validation tokens (ids checked)."
-    luts = build_luts(load_tokenizer(cfg.tokenizer_path, cfg.vocab_size), cfg.vocab_size, device)
-    return luts, load_validation_tokens(val_pattern(cfg.data_path), cfg.train_seq_len, cfg.val_max_tokens,
-                                        vocab_size=cfg.vocab_size)
+    "`(luts, val_tokens)`: the byte tables of `cfg`'s tokenizer (or its CaseOps byte sidecar) and its validation tokens (ids checked)."
+    sp = load_tokenizer(cfg.tokenizer_path, cfg.vocab_size)
+    val = load_validation_tokens(val_pattern(cfg.data_path), cfg.train_seq_len, cfg.val_max_tokens,
+                                 vocab_size=cfg.vocab_size)
+    counts = load_val_bytes(cfg)  # None without CaseOps
+    if counts is None: return build_luts(sp, cfg.vocab_size, device), val
+    return SidecarBytes(torch.from_numpy(counts[:val.numel()].astype(np.int32)).to(device)), val

@@ -4,14 +4,14 @@
 
 # %% ../nbs/70_train.ipynb #410c305e
 from __future__ import annotations
-import glob, io, math, platform, random, sys, time, uuid
+import io, math, platform, random, sys, time, uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 import numpy as np
 import torch
 from .config import RunConfig, ConfigError, Derived, derive, validate, config_to_json
 from .dist import DistState, init_distributed, close_distributed, all_reduce_, barrier, sync_device
-from .data import DistributedTokenLoader, train_pattern
+from .data import DistributedTokenLoader, train_pattern, probe_shards
 from .model import build_model, count_params, recurrent_at
 from .averaging import SWA, EMA
 from .evaluate import EvalResult, eval_val, final_evaluation, load_eval_data
@@ -46,7 +46,7 @@ class Run:
     derived: Derived
     state: DistState
     log: RunLog
-    luts: object  # the tokenizer's byte tables (`golf_nb.tokenizer.ByteLUTs`)
+    luts: object  # how bytes are counted: the tokenizer's `ByteLUTs`, or with CaseOps the `SidecarBytes` (`load_eval_data`)
     val_tokens: torch.Tensor
     model: torch.nn.Module  # what the loop calls: compiled, wrapped in DDP
     base_model: torch.nn.Module  # the module that owns the weights
@@ -90,6 +90,7 @@ def setup_run(cfg: RunConfig, log: RunLog, state: DistState, checkpoint: dict | 
     random.seed(cfg.seed); np.random.seed(cfg.seed); torch.manual_seed(cfg.seed)
     if torch.cuda.is_available(): torch.cuda.manual_seed_all(cfg.seed)
     luts, val_tokens = load_eval_data(cfg, state.device)
+    train_shards = probe_shards(train_pattern(cfg.data_path), cfg.vocab_size)
     model, base_model, opts = prepare_model(cfg, state, model_fn)
     code_hash, code_bytes = code_fingerprint()
     n_params = count_params(base_model)
@@ -103,7 +104,7 @@ def setup_run(cfg: RunConfig, log: RunLog, state: DistState, checkpoint: dict | 
     log(f"model_params:{n_params} world_size:{state.world_size} grad_accum_steps:{d.grad_accum_steps}")
     log(f"train_batch_tokens:{cfg.train_batch_tokens} train_seq_len:{cfg.train_seq_len} iterations:{cfg.iterations} "
         f"warmup_steps:{cfg.warmup_steps} max_wallclock_seconds:{cfg.max_wallclock_seconds:.3f} seed:{cfg.seed}")
-    log(f"val_tokens:{val_tokens.numel() - 1} train_shards:{len(glob.glob(train_pattern(cfg.data_path)))}")
+    log(f"val_tokens:{val_tokens.numel() - 1} train_shards:{len(train_shards)}")
     return Run(cfg, d, state, log, luts, val_tokens, model, base_model, opts, n_params, code_hash, code_bytes,
                checkpoint, Progress())
 
