@@ -12,8 +12,8 @@ from typing import Any, Mapping, Sequence
 __all__ = ['EVAL_MODES', 'EVAL_PREFIXES', 'RUNTIME_FIELDS', 'PRESETS', 'STEP_KNOBS', 'P180_BUDGET', 'MUON_NS', 'QUANTIZER_KINDS',
            'QUANT_CLIPS', 'GPTQ_CALIBS', 'GPTQ_ORDERS', 'DEFAULT_PRESET', 'ConfigError', 'RunConfig', 'eval_fields',
            'env_name', 'parse_value', 'env_overrides', 'preset', 'proxy_scaled', 'Derived', 'grad_accum_for', 'derive',
-           'parse_inductor_config', 'layer_list', 'virtual_layers', 'validate_techniques', 'validate_ttt', 'validate',
-           'config_parser', 'resolve_config', 'config_to_json', 'config_from_json']
+           'parse_inductor_config', 'layer_list', 'virtual_layers', 'validate_techniques', 'validate_ttt',
+           'triton_available', 'validate', 'config_parser', 'resolve_config', 'config_to_json', 'config_from_json']
 
 # %% ../nbs/00_config.ipynb #0b747c25
 class ConfigError(ValueError):
@@ -106,6 +106,10 @@ class RunConfig:
     compile_mode: str = "default"  # torch.compile mode of the model: default or max-autotune-no-cudagraphs
     eval_scoring: str = "once"  # sliding windows: 'once' scores every target once; 'seed' repeats the seed's tail quirk
     eval_compile: bool = True  # compile the sliding evaluation's forward on CUDA (with torch_compile)
+    # --- fused Triton kernels (golf_nb.kernels): the same maths rounded once from fp32; off: the eager path, exactly
+    fused_mlp_act: bool = False  # the MLP's leaky_relu(x, slope)² forward and backward, one Triton kernel each
+    fused_softcap_ce: bool = False  # training loss: soft cap and cross-entropy over the bf16 logits, no fp32 (N, V) copy
+    fused_rmsnorm_residual: bool = False  # each block's attention residual add and the MLP's RMS norm in one kernel
     # --- legal score-first test-time training, eval_mode=ttt (records #549, #1204; names as their TTT_* variables)
     ttt_chunk_tokens: int = 32_768  # the validation targets are cut into chunks; each is scored, then trained on
     ttt_epochs: int = 3  # SGD passes over each scored chunk (0: score only, the sliding score)
@@ -371,6 +375,12 @@ def validate_ttt(c: RunConfig) -> None:
          "again, after the model has trained on them (an update before scoring)")
 
 # %% ../nbs/00_config.ipynb #f052a87c
+def triton_available() -> bool:
+    "Whether Triton imports here (the `fused_*` knobs run golf_nb.kernels' Triton kernels)."
+    try: import triton  # noqa: F401
+    except ImportError: return False
+    return True
+
 def validate(c: RunConfig, world_size: int = 1) -> RunConfig:
     "Raise `ConfigError` naming the first combination of knobs that cannot work."
     def need(ok, msg):
@@ -417,6 +427,9 @@ def validate(c: RunConfig, world_size: int = 1) -> RunConfig:
     need(c.bigram_vocab_size == 0 or c.bigram_vocab_size >= 2, "bigram_vocab_size must be 0 or at least 2")
     need(c.compile_mode in ("default", "max-autotune-no-cudagraphs"), f"unknown compile_mode {c.compile_mode!r}")
     need(c.eval_scoring in ("once", "seed"), f"eval_scoring must be 'once' or 'seed', got {c.eval_scoring!r}")
+    fused = [f"{n}=1" for n in ("fused_mlp_act", "fused_softcap_ce", "fused_rmsnorm_residual") if getattr(c, n)]
+    need(not fused or triton_available(), f"{', '.join(fused)}: the fused kernels need Triton (pip install triton), "
+         "which cannot be imported here")
     validate_ttt(c)
     parse_inductor_config(c.inductor_config)  # raises ConfigError on a malformed setting
     need(c.stop_after_seconds >= 0, f"stop_after_seconds must be >= 0, got {c.stop_after_seconds}")

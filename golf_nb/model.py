@@ -9,6 +9,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .config import RunConfig, derive, layer_list, validate, virtual_layers
+from .kernels import add_rms_norm, mlp_act, softcap_cross_entropy
 
 try: from torch.nn.attention import SDPBackend, sdpa_kernel
 except ImportError: SDPBackend = sdpa_kernel = None  # torch < 2.3: the backend choice is ignored
@@ -139,15 +140,17 @@ class CausalSelfAttention(nn.Module):
 # %% ../nbs/30_model.ipynb #54d42088
 class MLP(nn.Module):
     "ReLU² feed-forward (leaky with `leaky_slope` > 0): dim -> mlp_mult·dim -> dim, output projection zero-initialised."
-    def __init__(self, dim: int, mlp_mult: float, leaky_slope: float = 0.0):
+    def __init__(self, dim: int, mlp_mult: float, leaky_slope: float = 0.0,
+                 fused: bool = False):  # the activation by golf_nb.kernels' Triton kernel (`fused_mlp_act`)
         super().__init__()
-        self.leaky_slope = leaky_slope
+        self.leaky_slope, self.fused = leaky_slope, fused
         self.fc = CastedLinear(dim, int(mlp_mult * dim), bias=False)
         self.proj = CastedLinear(int(mlp_mult * dim), dim, bias=False)
         self.proj._zero_init = True
 
     def forward(self, x):
         h = self.fc(x)
+        if self.fused: return self.proj(mlp_act(h, self.leaky_slope))
         h = torch.relu(h) if self.leaky_slope == 0 else F.leaky_relu(h, self.leaky_slope)
         return self.proj(h.square())
 
@@ -217,7 +220,8 @@ class Block(nn.Module):
             self.attn = CausalSelfAttention(d, cfg.num_heads, cfg.num_kv_heads, cfg.rope_base, cfg.qk_gain_init,
                                             cfg.gqa_native, cfg.attn_backend, cfg.rope_dims, cfg.rope_ntk_len, weights)
             self.attn_scale = nn.Parameter(torch.ones(d, dtype=torch.float32))
-        self.mlp = MLP(d, cfg.mlp_mult, cfg.mlp_leaky_slope) if weights else None
+        self.mlp = MLP(d, cfg.mlp_mult, cfg.mlp_leaky_slope, cfg.fused_mlp_act) if weights else None
+        self.fused_norm = cfg.fused_rmsnorm_residual  # x + attention and the MLP's norm of it in one kernel
         self.mlp_scale = nn.Parameter(torch.ones(d, dtype=torch.float32))
         self.resid_mix = nn.Parameter(torch.stack((torch.ones(d), torch.zeros(d))).float())  # (2, d)
 
@@ -230,8 +234,8 @@ class Block(nn.Module):
         if self.ln != 1.0: h = h * self.ln
         return self.attn_scale.to(x.dtype)[None, None, :] * src.attn(h, self.attn.q_gain, ve, xsa)
 
-    def _mlp(self, x, mlp):
-        h = self.mlp_norm(x)
+    def _mlp(self, x, mlp, h=None):  # h: x already RMS-normed (by the fused kernel)
+        h = self.mlp_norm(x) if h is None else h
         if self.ln != 1.0: h = h * self.ln
         return self.mlp_scale.to(x.dtype)[None, None, :] * mlp(h)
 
@@ -239,9 +243,11 @@ class Block(nn.Module):
                 src: Block | None = None, mlp: nn.Module | None = None,  # matrices to run (default: this block's)
                 ve: torch.Tensor | None = None, xsa: bool = False) -> torch.Tensor:
         src = self if src is None else src
-        x = self._mix(x, x0)
-        if self.has_attn: x = x + self._attn(x, src, ve, xsa)
-        return x + self._mlp(x, src.mlp if mlp is None else mlp)
+        x, h = self._mix(x, x0), None
+        if self.has_attn:
+            a = self._attn(x, src, ve, xsa)
+            x, h = add_rms_norm(x, a) if self.fused_norm else (x + a, None)
+        return x + self._mlp(x, src.mlp if mlp is None else mlp, h)
 
 # %% ../nbs/30_model.ipynb #a13ca51a
 def _parallel(self: Block, lane0, lane1, x0, src, mlp, ve, xsa,
@@ -276,7 +282,7 @@ class GPT(nn.Module):
         else: self.parallel_post = self.parallel_resid = None
         self.smear = SmearGate(d)
         self.blocks = nn.ModuleList([Block(cfg, i, weights=i < L, attn=cfg.layer0_attn or i > 0) for i in range(nv)])
-        self.repeat_mlp = nn.ModuleList([MLP(d, cfg.mlp_mult, cfg.mlp_leaky_slope) for _ in self.recur_layers]
+        self.repeat_mlp = nn.ModuleList([MLP(d, cfg.mlp_mult, cfg.mlp_leaky_slope, cfg.fused_mlp_act) for _ in self.recur_layers]
                                         ) if cfg.recur_untie_mlp else None
         self.ve_layers = layer_list(cfg, "ve_layers")
         self.ve_shared = ValueEmbedding(cfg.vocab_size, cfg.ve_dim, cfg.num_kv_heads * (d // cfg.num_heads),
@@ -350,10 +356,13 @@ def _hidden(self: GPT, input_ids: torch.Tensor) -> torch.Tensor:
 GPT._skip, GPT.hidden = _skip, _hidden
 
 # %% ../nbs/30_model.ipynb #89519e86
+def _raw_logits(self: GPT, h: torch.Tensor) -> torch.Tensor:
+    "Logits (..., V) of final hidden states `h` (..., C), before the soft cap."
+    return F.linear(h, self.tok_emb.weight) if self.lm_head is None else self.lm_head(h)
+
 def _head(self: GPT, h: torch.Tensor) -> torch.Tensor:
     "Soft-capped logits (..., V) of final hidden states `h` (..., C)."
-    logits = F.linear(h, self.tok_emb.weight) if self.lm_head is None else self.lm_head(h)
-    c = self.cfg.logit_softcap
+    logits, c = self.raw_logits(h), self.cfg.logit_softcap
     return c * torch.tanh(logits / c)
 
 def _forward_logits(self: GPT, input_ids: torch.Tensor) -> torch.Tensor:
@@ -362,10 +371,13 @@ def _forward_logits(self: GPT, input_ids: torch.Tensor) -> torch.Tensor:
 
 def _forward(self: GPT, input_ids: torch.Tensor, target_ids: torch.Tensor) -> torch.Tensor:
     "Mean cross-entropy (fp32) of the soft-capped logits against `target_ids` (B, T)."
+    if self.cfg.fused_softcap_ce:  # soft cap and loss in one Triton kernel over the raw logits (golf_nb.kernels)
+        logits = self.raw_logits(self.hidden(input_ids))
+        return softcap_cross_entropy(logits.reshape(-1, logits.size(-1)), target_ids.reshape(-1), self.cfg.logit_softcap)
     logits = self.forward_logits(input_ids)
     return F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), target_ids.reshape(-1), reduction="mean")
 
-GPT.head, GPT.forward_logits, GPT.forward = _head, _forward_logits, _forward
+GPT.raw_logits, GPT.head, GPT.forward_logits, GPT.forward = _raw_logits, _head, _forward_logits, _forward
 
 # %% ../nbs/30_model.ipynb #73d3bf82
 def build_model(cfg: RunConfig, init: bool = True  # False: skip the model-wide init (weights to be loaded)
