@@ -12,8 +12,8 @@ from typing import Any, Mapping, Sequence
 __all__ = ['EVAL_MODES', 'EVAL_PREFIXES', 'RUNTIME_FIELDS', 'PRESETS', 'STEP_KNOBS', 'P180_BUDGET', 'MUON_NS', 'QUANTIZER_KINDS',
            'QUANT_CLIPS', 'GPTQ_CALIBS', 'GPTQ_ORDERS', 'DEFAULT_PRESET', 'ConfigError', 'RunConfig', 'eval_fields',
            'env_name', 'parse_value', 'env_overrides', 'preset', 'proxy_scaled', 'Derived', 'grad_accum_for', 'derive',
-           'parse_inductor_config', 'layer_list', 'virtual_layers', 'validate_techniques', 'validate_ttt', 'validate',
-           'config_parser', 'resolve_config', 'config_to_json', 'config_from_json']
+           'parse_inductor_config', 'layer_list', 'virtual_layers', 'validate_techniques', 'validate_ttt',
+           'eval_compile_policy', 'validate', 'config_parser', 'resolve_config', 'config_to_json', 'config_from_json']
 
 # %% ../nbs/00_config.ipynb #0b747c25
 class ConfigError(ValueError):
@@ -104,7 +104,7 @@ class RunConfig:
     inductor_config: str = "auto"  # Inductor settings 'name=value,...'; 'auto': golf_nb.train.AUTO_INDUCTOR_CONFIG
     compile_mode: str = "default"  # torch.compile mode of the model: default or max-autotune-no-cudagraphs
     eval_scoring: str = "once"  # sliding windows: 'once' scores every target once; 'seed' repeats the seed's tail quirk
-    eval_compile: bool = True  # compile the sliding evaluation's forward on CUDA (with torch_compile)
+    eval_compile: str = "1"  # compile the sliding evaluation's forward on CUDA (with torch_compile): 1, 0, or auto (by expected cost)
     # --- legal score-first test-time training, eval_mode=ttt (records #549, #1204; names as their TTT_* variables)
     ttt_chunk_tokens: int = 32_768  # the validation targets are cut into chunks; each is scored, then trained on
     ttt_epochs: int = 3  # SGD passes over each scored chunk (0: score only, the sliding score)
@@ -366,6 +366,14 @@ def validate_ttt(c: RunConfig) -> None:
          "again, after the model has trained on them (an update before scoring)")
 
 # %% ../nbs/00_config.ipynb #f052a87c
+_EVAL_COMPILE = {"1": "1", "true": "1", "yes": "1", "on": "1", "0": "0", "false": "0", "no": "0", "off": "0", "auto": "auto"}
+
+def eval_compile_policy(c: RunConfig) -> str:
+    "`c.eval_compile` as '1', '0' or 'auto' (golf_nb.evaluate decides 'auto'); a bool and every bool spelling count."
+    v = _EVAL_COMPILE.get(str(c.eval_compile).strip().lower())
+    if v is None: raise ConfigError(f"eval_compile must be 1, 0 or auto, got {c.eval_compile!r}")
+    return v
+
 def validate(c: RunConfig, world_size: int = 1) -> RunConfig:
     "Raise `ConfigError` naming the first combination of knobs that cannot work."
     def need(ok, msg):
@@ -414,6 +422,7 @@ def validate(c: RunConfig, world_size: int = 1) -> RunConfig:
     need(c.bigram_vocab_size == 0 or c.bigram_vocab_size >= 2, "bigram_vocab_size must be 0 or at least 2")
     need(c.compile_mode in ("default", "max-autotune-no-cudagraphs"), f"unknown compile_mode {c.compile_mode!r}")
     need(c.eval_scoring in ("once", "seed"), f"eval_scoring must be 'once' or 'seed', got {c.eval_scoring!r}")
+    eval_compile_policy(c)  # raises ConfigError on a value that is not 1, 0 or auto
     validate_ttt(c)
     parse_inductor_config(c.inductor_config)  # raises ConfigError on a malformed setting
     need(c.stop_after_seconds >= 0, f"stop_after_seconds must be >= 0, got {c.stop_after_seconds}")

@@ -4,20 +4,21 @@
 
 # %% ../nbs/50_eval.ipynb #57358a33
 from __future__ import annotations
-import contextlib, math, time
+import contextlib, math, re, time
 from dataclasses import dataclass, replace
 from typing import Callable, NamedTuple
 import torch
 import torch.nn.functional as F
-from .config import RunConfig, validate_ttt
+from .config import RunConfig, eval_compile_policy, validate_ttt
 from .dist import DistState, all_reduce_, is_dist, sync_device
 from .data import load_validation_tokens, val_pattern
 from .tokenizer import ByteLUTs, token_bytes, build_luts, load_tokenizer
 
 # %% auto #0
-__all__ = ['EVALUATORS', 'EvalResult', 'result_from_sums', 'eval_val', 'sliding_windows', 'tail_logits', 'window_nll',
-           'compiled_window_nll', 'eval_val_sliding', 'Evaluator', 'register_evaluator', 'final_evaluation',
-           'ttt_chunks', 'ttt_train_starts', 'ttt_params', 'TTTResult', 'eval_val_ttt', 'load_eval_data']
+__all__ = ['H200_EVAL_COST', 'EVALUATORS', 'EVAL_COMPILE_RE', 'EvalResult', 'result_from_sums', 'eval_val', 'sliding_windows',
+           'tail_logits', 'window_nll', 'compiled_window_nll', 'eval_val_sliding', 'n_sliding_windows', 'EvalCost',
+           'choose_eval_compile', 'Evaluator', 'register_evaluator', 'final_evaluation', 'ttt_chunks',
+           'ttt_train_starts', 'ttt_params', 'TTTResult', 'eval_val_ttt', 'load_eval_data']
 
 # %% ../nbs/50_eval.ipynb #9bf232ce
 class EvalResult(NamedTuple):
@@ -158,6 +159,17 @@ def _split_tail(wins: list, seq_len: int, stride: int) -> tuple[list, list]:
     tail = [f >= s + seq_len - stride for s, _, f in wins]
     return [w for w, t in zip(wins, tail) if not t], [w for w, t in zip(wins, tail) if t]
 
+class _TimeFirstCall:
+    "Calls `fn`; its first call runs between two device synchronisations and `report` gets its seconds."
+    def __init__(self, fn, device, report): self.fn, self.device, self.report, self.done = fn, device, report, False
+    def __call__(self, *args):
+        if self.done: return self.fn(*args)
+        sync_device(self.device); t = time.perf_counter()
+        out = self.fn(*args)
+        sync_device(self.device); self.done = True
+        self.report(time.perf_counter() - t)
+        return out
+
 def _score_windows(model, tokens: torch.Tensor, wins: list, luts: ByteLUTs, seq_len: int, stride: int, batch_seqs: int,
                    sums: torch.Tensor, tail_nll=None, pad: bool = False, show=None, b: int = 0) -> int:
     "Add the nats, targets and bytes that windows `wins` score to `sums` (3,); the caller holds the eval context."
@@ -186,6 +198,7 @@ def eval_val_sliding(model: torch.nn.Module,  # `model.forward_logits(x)` return
                      scoring: str = "once",  # 'once', or 'seed' to reproduce the seed's repeated tail (`sliding_windows`)
                      compile: bool = False,  # compile the tail windows' forward (CUDA; one static shape)
                      grad: bool = False,  # run outside inference mode (for an evaluator that trains as it scores)
+                     on_compiled=None,  # with `compile`: called with the seconds of the first compiled batch
                      ) -> EvalResult:
     """Loss and bits per byte with sliding windows (see `sliding_windows`; by default every target scored once).
 
@@ -198,11 +211,52 @@ def eval_val_sliding(model: torch.nn.Module,  # `model.forward_logits(x)` return
     sums = torch.zeros(3, dtype=torch.float64, device=dev)  # nats, tokens, bytes
     show = _Progress(progress, sum(-(-len(g) // batch_seqs) for g in _split_tail(wins[lo:hi], seq_len, stride)),
                      state, "eval_sliding")
+    tail_nll = compiled_window_nll() if compile else None
+    if tail_nll is not None and on_compiled is not None: tail_nll = _TimeFirstCall(tail_nll, dev, on_compiled)
     with _eval_context(model, dev, grad):
-        _score_windows(model, val_tokens.to(dev), wins[lo:hi], luts, seq_len, stride, batch_seqs, sums,
-                       compiled_window_nll() if compile else None, pad=compile, show=show)
+        _score_windows(model, val_tokens.to(dev), wins[lo:hi], luts, seq_len, stride, batch_seqs, sums, tail_nll,
+                       pad=compile, show=show)
     all_reduce_(sums)
     return result_from_sums(*sums.tolist())
+
+# %% ../nbs/50_eval.ipynb #53d5602d
+def n_sliding_windows(total_tokens: int, seq_len: int, stride: int, scoring: str = "once") -> int:
+    "`len(sliding_windows(total_tokens, seq_len, stride, scoring))`, without listing them."
+    if scoring == "seed": return -(-total_tokens // stride)
+    return 1 + max(0, -(-(total_tokens - seq_len) // stride))
+
+# %% ../nbs/50_eval.ipynb #f443a127
+@dataclass(frozen=True)
+class EvalCost:
+    "What the sliding evaluation costs on one rank: compiling once, then each window compiled or not."
+    compile_s: float  # compiling the tail windows' forward: a first call minus a warm one
+    uncompiled_window_s: float  # one window, eager
+    compiled_window_s: float  # one window, compiled and warm
+    seq_len: int = 2048  # the windows these were measured on; other lengths are scaled linearly
+
+    def seconds(self, windows: int, seq_len: int, compiled: bool) -> float:
+        "Expected seconds for `windows` windows of `seq_len` on one rank, compilation included."
+        per = (self.compiled_window_s if compiled else self.uncompiled_window_s) * seq_len / self.seq_len
+        return (self.compile_s if compiled else 0.0) + windows * per
+
+    def break_even(self, seq_len: int) -> float:
+        "Windows a rank above which compiling is expected to pay for itself."
+        return self.compile_s / ((self.uncompiled_window_s - self.compiled_window_s) * seq_len / self.seq_len)
+
+H200_EVAL_COST = EvalCost(compile_s=(31.79 + 34.45) / 2 - 6.90,  # p180 runs' first calls minus the warm call (128 a batch)
+                          uncompiled_window_s=18.50 / 16_224, compiled_window_s=7.25 / 16_193)  # 32 a batch
+
+# %% ../nbs/50_eval.ipynb #08ff5cea
+def choose_eval_compile(cfg: RunConfig, total_tokens: int,  # targets to score (validation tokens - 1)
+                        world_size: int, cuda: bool, cost: EvalCost = H200_EVAL_COST) -> tuple[bool, str]:
+    "`(compile, reason)`: whether the sliding evaluation compiles its forward, and why (for the log)."
+    if not cuda: return False, "device=cpu"
+    if not cfg.torch_compile: return False, "torch_compile=0"
+    policy = eval_compile_policy(cfg)
+    if policy != "auto": return policy == "1", f"eval_compile={policy}"
+    per_rank = -(-n_sliding_windows(total_tokens, cfg.train_seq_len, cfg.eval_stride, cfg.eval_scoring) // world_size)
+    be = cost.break_even(cfg.train_seq_len)
+    return per_rank > be, f"auto windows_a_rank:{per_rank} break_even:{be:.0f}"
 
 # %% ../nbs/50_eval.ipynb #f796a4a1
 @dataclass(frozen=True)
@@ -226,13 +280,24 @@ def _plain(model, val_tokens, luts, cfg: RunConfig, state: DistState, log):
     log("final_eval_mode:plain")
     return eval_val(model, val_tokens, luts, cfg.train_seq_len, cfg.eval_batch_seqs, state)
 
+EVAL_COMPILE_RE = re.compile(r"^eval_compile:done compile_s:([\d.]+) fx_cache_hits:(\d+) fx_cache_misses:(\d+)", re.M)
+
+def _fx_cache_counts() -> tuple[int, int]:
+    "Inductor's FX-graph cache hits and misses so far in this process."
+    from torch._dynamo.utils import counters
+    return counters["inductor"]["fxgraph_cache_hit"], counters["inductor"]["fxgraph_cache_miss"]
+
 @register_evaluator("sliding")
 def _sliding(model, val_tokens, luts, cfg: RunConfig, state: DistState, log):
-    compile = cfg.eval_compile and cfg.torch_compile and state.device.type == "cuda"
+    compile, why = choose_eval_compile(cfg, val_tokens.numel() - 1, state.world_size, state.device.type == "cuda")
     log(f"final_eval_mode:sliding_window stride:{cfg.eval_stride} batch_seqs:{cfg.eval_batch_seqs} "
-        f"scoring:{cfg.eval_scoring} compiled:{int(compile)}")
+        f"scoring:{cfg.eval_scoring} compiled:{int(compile)} reason:{why}")
+    before = _fx_cache_counts() if compile else (0, 0)
+    def compiled(seconds):   # the first compiled batch: compilation on a new shape, and that batch
+        hits, misses = (a - b for a, b in zip(_fx_cache_counts(), before))
+        log(f"eval_compile:done compile_s:{seconds:.2f} fx_cache_hits:{hits} fx_cache_misses:{misses}")
     return eval_val_sliding(model, val_tokens, luts, cfg.train_seq_len, cfg.eval_stride, cfg.eval_batch_seqs,
-                            state, progress=state.is_main, scoring=cfg.eval_scoring, compile=compile)
+                            state, progress=state.is_main, scoring=cfg.eval_scoring, compile=compile, on_compiled=compiled)
 
 def final_evaluation(model, val_tokens, luts, cfg: RunConfig, state: DistState, log=print) -> tuple[EvalResult, float]:
     "`(result, milliseconds)`: `model` scored by the evaluator of `cfg.eval_mode`."
