@@ -366,13 +366,11 @@ def validate_ttt(c: RunConfig) -> None:
          "again, after the model has trained on them (an update before scoring)")
 
 # %% ../nbs/00_config.ipynb #f052a87c
-_EVAL_COMPILE = {"1": "1", "true": "1", "yes": "1", "on": "1", "0": "0", "false": "0", "no": "0", "off": "0", "auto": "auto"}
-
 def eval_compile_policy(c: RunConfig) -> str:
-    "`c.eval_compile` as '1', '0' or 'auto' (golf_nb.evaluate decides 'auto'); a bool and every bool spelling count."
-    v = _EVAL_COMPILE.get(str(c.eval_compile).strip().lower())
-    if v is None: raise ConfigError(f"eval_compile must be 1, 0 or auto, got {c.eval_compile!r}")
-    return v
+    "`c.eval_compile` as '1', '0' or 'auto' (golf_nb.evaluate decides 'auto'); a bool, or a bool field's spellings, count."
+    if str(c.eval_compile).strip().lower() == "auto": return "auto"
+    try: return "1" if parse_value("torch_compile", str(c.eval_compile)) else "0"   # read as a bool field is read
+    except ConfigError: raise ConfigError(f"eval_compile must be 1, 0 or auto, got {c.eval_compile!r}") from None
 
 def validate(c: RunConfig, world_size: int = 1) -> RunConfig:
     "Raise `ConfigError` naming the first combination of knobs that cannot work."

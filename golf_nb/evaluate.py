@@ -15,8 +15,8 @@ from .data import load_validation_tokens, val_pattern
 from .tokenizer import ByteLUTs, token_bytes, build_luts, load_tokenizer
 
 # %% auto #0
-__all__ = ['H200_EVAL_COST', 'EVALUATORS', 'EVAL_COMPILE_RE', 'EvalResult', 'result_from_sums', 'eval_val', 'sliding_windows',
-           'tail_logits', 'window_nll', 'compiled_window_nll', 'eval_val_sliding', 'n_sliding_windows', 'EvalCost',
+__all__ = ['EVALUATORS', 'EVAL_COMPILE_RE', 'EvalResult', 'result_from_sums', 'eval_val', 'sliding_windows', 'tail_logits',
+           'window_nll', 'compiled_window_nll', 'eval_val_sliding', 'n_sliding_windows', 'compile_break_even',
            'choose_eval_compile', 'Evaluator', 'register_evaluator', 'final_evaluation', 'ttt_chunks',
            'ttt_train_starts', 'ttt_params', 'TTTResult', 'eval_val_ttt', 'load_eval_data']
 
@@ -226,36 +226,24 @@ def n_sliding_windows(total_tokens: int, seq_len: int, stride: int, scoring: str
     return 1 + max(0, -(-(total_tokens - seq_len) // stride))
 
 # %% ../nbs/50_eval.ipynb #f443a127
-@dataclass(frozen=True)
-class EvalCost:
-    "What the sliding evaluation costs on one rank: compiling once, then each window compiled or not."
-    compile_s: float  # compiling the tail windows' forward: a first call minus a warm one
-    uncompiled_window_s: float  # one window, eager
-    compiled_window_s: float  # one window, compiled and warm
-    seq_len: int = 2048  # the windows these were measured on; other lengths are scaled linearly
-
-    def seconds(self, windows: int, seq_len: int, compiled: bool) -> float:
-        "Expected seconds for `windows` windows of `seq_len` on one rank, compilation included."
-        per = (self.compiled_window_s if compiled else self.uncompiled_window_s) * seq_len / self.seq_len
-        return (self.compile_s if compiled else 0.0) + windows * per
-
-    def break_even(self, seq_len: int) -> float:
-        "Windows a rank above which compiling is expected to pay for itself."
-        return self.compile_s / ((self.uncompiled_window_s - self.compiled_window_s) * seq_len / self.seq_len)
-
-H200_EVAL_COST = EvalCost(compile_s=(31.79 + 34.45) / 2 - 6.90,  # p180 runs' first calls minus the warm call (128 a batch)
-                          uncompiled_window_s=18.50 / 16_224, compiled_window_s=7.25 / 16_193)  # 32 a batch
+def compile_break_even(seq_len: int,  # window length; the figures are for 2048, other lengths are scaled linearly
+                       compile_s: float = (31.79 + 34.45) / 2 - 6.90,  # K: the p180 runs' first calls minus a warm one (128 a batch)
+                       uncompiled_window_s: float = 18.50 / 16_224,  # u: a window of 2048, eager (32 a batch)
+                       compiled_window_s: float = 7.25 / 16_193,  # c: the same, compiled and warm (32 a batch)
+                       ) -> float:
+    "Windows a rank above which compiling the sliding evaluation pays for itself: `K / (u - c)` (one H200, seed465's model)."
+    return compile_s / ((uncompiled_window_s - compiled_window_s) * seq_len / 2048)
 
 # %% ../nbs/50_eval.ipynb #08ff5cea
 def choose_eval_compile(cfg: RunConfig, total_tokens: int,  # targets to score (validation tokens - 1)
-                        world_size: int, cuda: bool, cost: EvalCost = H200_EVAL_COST) -> tuple[bool, str]:
+                        world_size: int, cuda: bool) -> tuple[bool, str]:
     "`(compile, reason)`: whether the sliding evaluation compiles its forward, and why (for the log)."
     if not cuda: return False, "device=cpu"
     if not cfg.torch_compile: return False, "torch_compile=0"
     policy = eval_compile_policy(cfg)
     if policy != "auto": return policy == "1", f"eval_compile={policy}"
     per_rank = -(-n_sliding_windows(total_tokens, cfg.train_seq_len, cfg.eval_stride, cfg.eval_scoring) // world_size)
-    be = cost.break_even(cfg.train_seq_len)
+    be = compile_break_even(cfg.train_seq_len)
     return per_rank > be, f"auto windows_a_rank:{per_rank} break_even:{be:.0f}"
 
 # %% ../nbs/50_eval.ipynb #f796a4a1
@@ -280,22 +268,14 @@ def _plain(model, val_tokens, luts, cfg: RunConfig, state: DistState, log):
     log("final_eval_mode:plain")
     return eval_val(model, val_tokens, luts, cfg.train_seq_len, cfg.eval_batch_seqs, state)
 
-EVAL_COMPILE_RE = re.compile(r"^eval_compile:done compile_s:([\d.]+) fx_cache_hits:(\d+) fx_cache_misses:(\d+)", re.M)
-
-def _fx_cache_counts() -> tuple[int, int]:
-    "Inductor's FX-graph cache hits and misses so far in this process."
-    from torch._dynamo.utils import counters
-    return counters["inductor"]["fxgraph_cache_hit"], counters["inductor"]["fxgraph_cache_miss"]
+EVAL_COMPILE_RE = re.compile(r"^eval_compile:done compile_s:([\d.]+)", re.M)
 
 @register_evaluator("sliding")
 def _sliding(model, val_tokens, luts, cfg: RunConfig, state: DistState, log):
     compile, why = choose_eval_compile(cfg, val_tokens.numel() - 1, state.world_size, state.device.type == "cuda")
     log(f"final_eval_mode:sliding_window stride:{cfg.eval_stride} batch_seqs:{cfg.eval_batch_seqs} "
         f"scoring:{cfg.eval_scoring} compiled:{int(compile)} reason:{why}")
-    before = _fx_cache_counts() if compile else (0, 0)
-    def compiled(seconds):   # the first compiled batch: compilation on a new shape, and that batch
-        hits, misses = (a - b for a, b in zip(_fx_cache_counts(), before))
-        log(f"eval_compile:done compile_s:{seconds:.2f} fx_cache_hits:{hits} fx_cache_misses:{misses}")
+    compiled = lambda s: log(f"eval_compile:done compile_s:{s:.2f}")   # the first compiled batch: compilation, that batch
     return eval_val_sliding(model, val_tokens, luts, cfg.train_seq_len, cfg.eval_stride, cfg.eval_batch_seqs,
                             state, progress=state.is_main, scoring=cfg.eval_scoring, compile=compile, on_compiled=compiled)
 

@@ -227,11 +227,12 @@ def test_record_baseline_argument(runs, tmp_path):
 
 
 def test_seed465_record_script_fits_the_goal():
-    """`golf_record --compressed_code` ships the seed465 recipe's train_gpt.py in at most 40,000 bytes (the seed's: 57,747).
+    """`golf_record --compressed_code` ships the seed465 recipe's train_gpt.py in at most 41,000 bytes (the seed's: 57,747).
 
     The goal was 30,000 (27,198 measured) until the frontier's techniques joined the same model and config classes,
-    which the bundle keeps whole: 32,918 bytes with them switched off."""
+    which the bundle keeps whole: 32,918 bytes with them switched off. It was 40,000 until the evaluation's compile
+    policy and its timings (issue #16) took the file from 39,373 to 40,038 bytes."""
     forms = record_code(bundle_defaults(asdict(preset("seed465"))), "seed465")
     sizes = {k: len(v.encode("utf-8")) for k, v in forms.items()}
-    assert sizes["compressed"] <= 40_000, f"the shipped train_gpt.py has grown past 40,000 bytes: {sizes}"
+    assert sizes["compressed"] <= 41_000, f"the shipped train_gpt.py has grown past 41,000 bytes: {sizes}"
     assert expand_source(forms["compressed"]) == forms["minified"] == minify_source(forms["plain"])
