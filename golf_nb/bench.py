@@ -12,6 +12,7 @@ from .config import RunConfig, ConfigError, config_parser, resolve_config, confi
 from .dist import DistState, init_distributed, close_distributed, sync_device
 from .model import GPT
 from .data import DistributedTokenLoader, train_pattern
+from .evaluate import EVAL_COMPILE_RE
 from .profiling import profile_steps, format_profile
 from .files import write_json_atomic
 from .schedule import lr_multiplier
@@ -41,6 +42,9 @@ _LOG_RES = dict(
     seed=re.compile(r"(?:^|[ \t])seed:(\d+)[ \t]*$", re.M),
     val_tokens=re.compile(r"^val_tokens:(\d+)|^val_loader:.*\btokens:(\d+)", re.M),
     accum=re.compile(r"\bgrad_accum_steps:(\d+)", re.M),
+    warmup=re.compile(r"^warmup:done steps:(\d+) warmup_s:([\d.]+) first_step_s:([\d.]+)", re.M),
+    eval_mode=re.compile(r"^final_eval_mode:sliding_window .*?\bcompiled:(\d)(?: reason:(\S+))?", re.M),
+    eval_compile=EVAL_COMPILE_RE,  # the first compiled batch of the final evaluation (golf_nb.evaluate)
     progress=re.compile(r"^\s*(?:sliding_eval \[\s*[\d.]+%\] (\d+)/(\d+) windows running_bpb=(\S+)"
                         r"|eval_sliding (\d+)/(\d+) batches\s+loss \S+\s+bpb (\S+))", re.M),
 )
@@ -66,7 +70,7 @@ def parse_train_log(text: str | Path,  # the log's text, or a `Path` to read it 
     val = [dict(step=int(m[1]), val_loss=float(m[3]), val_bpb=float(m[4]), train_time_ms=m[5] and float(m[5]),
                 step_avg_ms=m[6] and float(m[6])) for m in _LOG_RES["val"].finditer(text)]
     if not tr and not val: raise ValueError(f"{source}: not a training log (no 'step:N/ITER train_loss:' or 'val_loss:' lines)")
-    stop, peak, model, prog = (_bench_last(k, text) for k in ("stop", "peak", "model", "progress"))
+    stop, peak, model, prog, warm, emode = (_bench_last(k, text) for k in ("stop", "peak", "model", "progress", "warmup", "eval_mode"))
     post = _bench_last("exact", text) or _bench_last("final", text)  # the exact line has more digits
     times = [(int(m[1]), float(m[4])) for m in tr] + [(v["step"], v["train_time_ms"]) for v in val if v["train_time_ms"]]
     if stop: times.append((int(stop[2]), float(stop[1])))  # later entries win at equal steps
@@ -87,6 +91,9 @@ def parse_train_log(text: str | Path,  # the log's text, or a `Path` to read it 
         pre_quant_val_loss=pre.get("val_loss"), pre_quant_val_bpb=pre.get("val_bpb"),
         val_loss=post and float(post[1]), val_bpb=post and float(post[2]), eval_time_ms=final and final[3] and float(final[3]),
         eval_done_frac=int(done) / int(total) if prog else None, eval_running_bpb=run_bpb and float(run_bpb),
+        warmup_s=warm and float(warm[2]), warmup_first_step_s=warm and float(warm[3]),
+        eval_compiled=emode and emode[1] == "1", eval_compile_reason=emode and emode[2],
+        eval_compile_s=_bench_grab("eval_compile", text, float),
         finished=post is not None)
 
 # %% ../nbs/97_bench.ipynb #03225144
@@ -151,7 +158,7 @@ def measure_throughput(cfg: RunConfig, steps: int = 20,  # timed optimizer steps
     cuda = dev.type == "cuda"
     if cuda: torch.cuda.reset_peak_memory_stats(dev)
     warmup = cfg.warmup_steps if warmup is None else warmup
-    warmup_and_restore(model, base, opts, make_loader, replace(cfg, warmup_steps=warmup), accum, dev, lambda msg: None)
+    warmup_s = warmup_and_restore(model, base, opts, make_loader, replace(cfg, warmup_steps=warmup), accum, dev, lambda msg: None)
     loader, times, losses = make_loader(), [], []
     for i in range(steps):
         scale = lr_multiplier(i, sum(times), cfg)
@@ -163,7 +170,7 @@ def measure_throughput(cfg: RunConfig, steps: int = 20,  # timed optimizer steps
                                               steps + i), profile, dev) if profile > 0 else None
     step_ms = sum(times) / steps
     tok_s = cfg.train_batch_tokens / (step_ms / 1000.0)
-    return dict(kind="throughput", proxy_val_bpb=None, steps=steps, warmup_steps=warmup, step_avg_ms=step_ms,
+    return dict(kind="throughput", proxy_val_bpb=None, steps=steps, warmup_steps=warmup, warmup_s=warmup_s, step_avg_ms=step_ms,
                 step_median_ms=sorted(times)[steps // 2], step_min_ms=min(times), tokens_per_s=tok_s,
                 flops_per_token=flops_per_token(cfg), mfu=mfu(tok_s, cfg, peak_tflops, state.world_size),
                 peak_tflops=peak_tflops, peak_mem_mib=torch.cuda.max_memory_allocated(dev) // 2**20 if cuda else None,
@@ -183,6 +190,9 @@ def run_proxy(cfg: RunConfig, state: DistState | None = None, peak_tflops: float
                 steps=s["steps"], step_avg_ms=s["train_time_ms"] / max(s["steps"], 1), tokens_per_s=tok_s,
                 flops_per_token=flops_per_token(cfg), mfu=mfu(tok_s, cfg, peak_tflops, state.world_size),
                 peak_tflops=peak_tflops, peak_mem_mib=log.get("peak_mem_mib"), eval_time_s=s["eval_time_ms"] / 1000.0,
+                eval_compiled=log.get("eval_compiled"), eval_compile_reason=log.get("eval_compile_reason"),
+                eval_compile_s=log.get("eval_compile_s"),
+                eval_score_s=s["eval_time_ms"] / 1000.0 - (log.get("eval_compile_s") or 0.0), warmup_s=log.get("warmup_s"),
                 bytes_model=s["bytes_model"], bytes_total=s["bytes_total"], swa_count=s["swa_count"],
                 world_size=state.world_size, run_dir=str(run_dir))
 
@@ -233,7 +243,8 @@ def format_bench(rec: dict) -> str:
     "One line of the benchmark's numbers (`n/a` where a number does not apply)."
     f = lambda v, fmt, unit="": "n/a" if v is None else format(v, fmt) + unit
     return (f"bench:{rec['kind']} step_avg:{f(rec['step_avg_ms'], '.2f', 'ms')} tokens_per_s:{f(rec['tokens_per_s'], '.0f')} "
-            f"mfu:{f(rec['mfu'], '.1%')} peak_mem:{f(rec['peak_mem_mib'], 'd', 'MiB')} eval_time:{f(rec['eval_time_s'], '.1f', 's')} "
+            f"mfu:{f(rec['mfu'], '.1%')} peak_mem:{f(rec['peak_mem_mib'], 'd', 'MiB')} warmup:{f(rec.get('warmup_s'), '.1f', 's')} "
+            f"eval_time:{f(rec['eval_time_s'], '.1f', 's')} eval_compile:{f(rec.get('eval_compile_s'), '.1f', 's')} "
             f"val_bpb:{f(rec['proxy_val_bpb'], '.8f')} speedup_vs_seed:{f(rec['speedup_vs_seed'], '.3f')} "
             f"eval_speedup_vs_seed:{f(rec['eval_speedup_vs_seed'], '.3f')}")
 

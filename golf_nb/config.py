@@ -13,7 +13,8 @@ __all__ = ['EVAL_MODES', 'EVAL_PREFIXES', 'RUNTIME_FIELDS', 'PRESETS', 'STEP_KNO
            'QUANT_CLIPS', 'GPTQ_CALIBS', 'GPTQ_ORDERS', 'DEFAULT_PRESET', 'ConfigError', 'RunConfig', 'eval_fields',
            'env_name', 'parse_value', 'env_overrides', 'preset', 'proxy_scaled', 'Derived', 'grad_accum_for', 'derive',
            'parse_inductor_config', 'layer_list', 'virtual_layers', 'validate_techniques', 'validate_ttt',
-           'triton_available', 'validate', 'config_parser', 'resolve_config', 'config_to_json', 'config_from_json']
+           'triton_available', 'eval_compile_policy', 'validate', 'config_parser', 'resolve_config', 'config_to_json',
+           'config_from_json']
 
 # %% ../nbs/00_config.ipynb #0b747c25
 class ConfigError(ValueError):
@@ -105,7 +106,7 @@ class RunConfig:
     inductor_config: str = "auto"  # Inductor settings 'name=value,...'; 'auto': golf_nb.train.AUTO_INDUCTOR_CONFIG
     compile_mode: str = "default"  # torch.compile mode of the model: default or max-autotune-no-cudagraphs
     eval_scoring: str = "once"  # sliding windows: 'once' scores every target once; 'seed' repeats the seed's tail quirk
-    eval_compile: bool = True  # compile the sliding evaluation's forward on CUDA (with torch_compile)
+    eval_compile: str = "1"  # compile the sliding evaluation's forward on CUDA (with torch_compile): 1, 0, or auto (by expected cost)
     # --- fused Triton kernels (golf_nb.kernels): the same maths rounded once from fp32; off: the eager path, exactly
     fused_mlp_act: bool = False  # the MLP's leaky_relu(x, slope)² forward and backward, one Triton kernel each
     fused_softcap_ce: bool = False  # training loss: soft cap and cross-entropy over the bf16 logits, no fp32 (N, V) copy
@@ -381,6 +382,12 @@ def triton_available() -> bool:
     except ImportError: return False
     return True
 
+def eval_compile_policy(c: RunConfig) -> str:
+    "`c.eval_compile` as '1', '0' or 'auto' (golf_nb.evaluate decides 'auto'); a bool, or a bool field's spellings, count."
+    if str(c.eval_compile).strip().lower() == "auto": return "auto"
+    try: return "1" if parse_value("torch_compile", str(c.eval_compile)) else "0"   # read as a bool field is read
+    except ConfigError: raise ConfigError(f"eval_compile must be 1, 0 or auto, got {c.eval_compile!r}") from None
+
 def validate(c: RunConfig, world_size: int = 1) -> RunConfig:
     "Raise `ConfigError` naming the first combination of knobs that cannot work."
     def need(ok, msg):
@@ -430,6 +437,7 @@ def validate(c: RunConfig, world_size: int = 1) -> RunConfig:
     fused = [f"{n}=1" for n in ("fused_mlp_act", "fused_softcap_ce", "fused_rmsnorm_residual") if getattr(c, n)]
     need(not fused or triton_available(), f"{', '.join(fused)}: the fused kernels need Triton (pip install triton), "
          "which cannot be imported here")
+    eval_compile_policy(c)  # raises ConfigError on a value that is not 1, 0 or auto
     validate_ttt(c)
     parse_inductor_config(c.inductor_config)  # raises ConfigError on a malformed setting
     need(c.stop_after_seconds >= 0, f"stop_after_seconds must be >= 0, got {c.stop_after_seconds}")

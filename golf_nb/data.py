@@ -170,7 +170,7 @@ class DistributedTokenLoader:
         if local < seq_len or local % seq_len:
             raise ValueError(f"{global_tokens} tokens over {self.world_size} ranks x {grad_accum_steps} micro-steps "
                              f"gives {local} per rank, not a positive multiple of seq_len={seq_len}")
-        if self.sampling == "windows": return self._window_batch(local // seq_len, seq_len)
+        if self.sampling == "windows": return self._loader_window_batch(local // seq_len, seq_len)
         span = local + 1
         chunk = self.stream.take(span * self.world_size)
         mine = self.copier(chunk[self.rank * span:(self.rank + 1) * span]).long()
@@ -223,7 +223,7 @@ class WindowSampler:
         return out
 
 # %% ../nbs/10_data.ipynb #48987470
-def _windows(self: WindowSampler, n: int) -> list:
+def _sampler_windows(self: WindowSampler, n: int) -> list:
     "The next `n` windows `(shard, offset)` of one global micro-batch."
     el, progress = self.eligible, min(self.batches / self.MIX_WARMUP, 1.0)
     left = np.where(self.ready[el], np.maximum(self.count[el] - self.next[el], 1), self.base[el]).astype(np.float64)
@@ -245,20 +245,20 @@ def _windows(self: WindowSampler, n: int) -> list:
     self.batches += 1
     return out
 
-def _state(self: WindowSampler) -> dict:
+def _sampler_state_dict(self: WindowSampler) -> dict:
     "Everything the next draws depend on: the generator and every shard's epoch."
     return dict(rng=self.rng.bit_generator.state, batches=self.batches, ready=self.ready.copy(),
                 **{k: getattr(self, k).copy() for k in ("phase", "count", "next", "start", "stride")})
 
-def _load_state(self: WindowSampler, st: dict):
+def _sampler_load_state(self: WindowSampler, st: dict):
     "Continue from a `state()`."
     self.rng.bit_generator.state, self.batches, self.ready = st["rng"], st["batches"], np.array(st["ready"], dtype=bool)
     for k in ("phase", "count", "next", "start", "stride"): setattr(self, k, np.array(st[k], dtype=np.int64))
 
-WindowSampler.windows, WindowSampler.state, WindowSampler.load_state = _windows, _state, _load_state
+WindowSampler.windows, WindowSampler.state, WindowSampler.load_state = _sampler_windows, _sampler_state_dict, _sampler_load_state
 
 # %% ../nbs/10_data.ipynb #f62848e7
-def _shard_map(self: DistributedTokenLoader, si: int) -> np.ndarray:
+def _loader_shard_map(self: DistributedTokenLoader, si: int) -> np.ndarray:
     "Shard `si`'s tokens as a memory map, its ids checked the first time."
     if si not in self._maps:
         f = self.stream.files[si]
@@ -266,7 +266,7 @@ def _shard_map(self: DistributedTokenLoader, si: int) -> np.ndarray:
         self._maps[si] = m if self.stream.vocab_size is None else check_token_ids(m, self.stream.vocab_size, f)
     return self._maps[si]
 
-def _window_batch(self: DistributedTokenLoader, rows: int, seq_len: int) -> tuple[torch.Tensor, torch.Tensor]:
+def _loader_window_batch(self: DistributedTokenLoader, rows: int, seq_len: int) -> tuple[torch.Tensor, torch.Tensor]:
     "This rank's `rows` windows of the next global draw, as inputs and targets."
     if self.sampler is None:
         files = self.stream.files
@@ -275,21 +275,21 @@ def _window_batch(self: DistributedTokenLoader, rows: int, seq_len: int) -> tupl
     if seq_len != self.sampler.seq_len:
         raise ValueError(f"windows of seq_len={seq_len} asked of a sampler drawing seq_len={self.sampler.seq_len}")
     wins = self.sampler.windows(rows * self.world_size)[self.rank::self.world_size]
-    t = self.copier(torch.from_numpy(np.stack([self._shard_map(s)[o:o + seq_len + 1] for s, o in wins]).astype(np.int64)))
+    t = self.copier(torch.from_numpy(np.stack([self._loader_shard_map(s)[o:o + seq_len + 1] for s, o in wins]).astype(np.int64)))
     return t[:, :-1].contiguous(), t[:, 1:].contiguous()
 
-def _sampler_state(self: DistributedTokenLoader):
+def _loader_sampler_state(self: DistributedTokenLoader):
     "The window sampler's state (None before the first batch, or with the stream)."
     return self.sampler.state() if self.sampler is not None else self._pending
 
-def _load_sampler_state(self: DistributedTokenLoader, st):
+def _loader_load_sampler_state(self: DistributedTokenLoader, st):
     "Continue the windows from `sampler_state()` (applied at the first batch if there is no sampler yet)."
     if st is None: return
     if self.sampler is not None: self.sampler.load_state(st)
     else: self._pending = st
 
-DistributedTokenLoader._shard_map, DistributedTokenLoader._window_batch = _shard_map, _window_batch
-DistributedTokenLoader.sampler_state, DistributedTokenLoader.load_sampler_state = _sampler_state, _load_sampler_state
+DistributedTokenLoader._loader_shard_map, DistributedTokenLoader._loader_window_batch = _loader_shard_map, _loader_window_batch
+DistributedTokenLoader.sampler_state, DistributedTokenLoader.load_sampler_state = _loader_sampler_state, _loader_load_sampler_state
 
 # %% ../nbs/10_data.ipynb #d162fb44
 def load_validation_tokens(pattern: str,  # glob of the validation shards

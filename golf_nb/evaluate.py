@@ -4,23 +4,23 @@
 
 # %% ../nbs/50_eval.ipynb #57358a33
 from __future__ import annotations
-import contextlib, math, time
+import contextlib, math, re, time
 from dataclasses import dataclass, replace
 from typing import Callable, NamedTuple
 import numpy as np
 import torch
 import torch.nn.functional as F
-from .config import RunConfig, validate_ttt
+from .config import RunConfig, eval_compile_policy, validate_ttt
 from .dist import DistState, all_reduce_, is_dist, sync_device
 from .data import load_validation_tokens, val_pattern
 from .tokenizer import ByteLUTs, token_bytes, build_luts, load_tokenizer
 from .caseops import load_val_bytes
 
 # %% auto #0
-__all__ = ['EVALUATORS', 'EvalResult', 'result_from_sums', 'SidecarBytes', 'eval_val', 'sliding_windows', 'tail_logits',
-           'window_nll', 'compiled_window_nll', 'eval_val_sliding', 'Evaluator', 'register_evaluator',
-           'final_evaluation', 'ttt_chunks', 'ttt_train_starts', 'ttt_params', 'TTTResult', 'eval_val_ttt',
-           'load_eval_data']
+__all__ = ['EVALUATORS', 'EVAL_COMPILE_RE', 'EvalResult', 'result_from_sums', 'SidecarBytes', 'eval_val', 'sliding_windows',
+           'tail_logits', 'window_nll', 'compiled_window_nll', 'eval_val_sliding', 'n_sliding_windows',
+           'compile_break_even', 'choose_eval_compile', 'Evaluator', 'register_evaluator', 'final_evaluation',
+           'ttt_chunks', 'ttt_train_starts', 'ttt_params', 'TTTResult', 'eval_val_ttt', 'load_eval_data']
 
 # %% ../nbs/50_eval.ipynb #9bf232ce
 class EvalResult(NamedTuple):
@@ -175,6 +175,17 @@ def _split_tail(wins: list, seq_len: int, stride: int) -> tuple[list, list]:
     tail = [f >= s + seq_len - stride for s, _, f in wins]
     return [w for w, t in zip(wins, tail) if not t], [w for w, t in zip(wins, tail) if t]
 
+class _TimeFirstCall:
+    "Calls `fn`; its first call runs between two device synchronisations and `report` gets its seconds."
+    def __init__(self, fn, device, report): self.fn, self.device, self.report, self.done = fn, device, report, False
+    def __call__(self, *args):
+        if self.done: return self.fn(*args)
+        sync_device(self.device); t = time.perf_counter()
+        out = self.fn(*args)
+        sync_device(self.device); self.done = True
+        self.report(time.perf_counter() - t)
+        return out
+
 def _score_windows(model, tokens: torch.Tensor, wins: list, luts: ByteLUTs | SidecarBytes, seq_len: int, stride: int, batch_seqs: int,
                    sums: torch.Tensor, tail_nll=None, pad: bool = False, show=None, b: int = 0) -> int:
     "Add the nats, targets and bytes that windows `wins` score to `sums` (3,); the caller holds the eval context."
@@ -204,6 +215,7 @@ def eval_val_sliding(model: torch.nn.Module,  # `model.forward_logits(x)` return
                      scoring: str = "once",  # 'once', or 'seed' to reproduce the seed's repeated tail (`sliding_windows`)
                      compile: bool = False,  # compile the tail windows' forward (CUDA; one static shape)
                      grad: bool = False,  # run outside inference mode (for an evaluator that trains as it scores)
+                     on_compiled=None,  # with `compile`: called with the seconds of the first compiled batch
                      ) -> EvalResult:
     """Loss and bits per byte with sliding windows (see `sliding_windows`; by default every target scored once).
 
@@ -216,11 +228,40 @@ def eval_val_sliding(model: torch.nn.Module,  # `model.forward_logits(x)` return
     sums = torch.zeros(3, dtype=torch.float64, device=dev)  # nats, tokens, bytes
     show = _Progress(progress, sum(-(-len(g) // batch_seqs) for g in _split_tail(wins[lo:hi], seq_len, stride)),
                      state, "eval_sliding")
+    tail_nll = compiled_window_nll() if compile else None
+    if tail_nll is not None and on_compiled is not None: tail_nll = _TimeFirstCall(tail_nll, dev, on_compiled)
     with _eval_context(model, dev, grad):
-        _score_windows(model, val_tokens.to(dev), wins[lo:hi], luts, seq_len, stride, batch_seqs, sums,
-                       compiled_window_nll() if compile else None, pad=compile, show=show)
+        _score_windows(model, val_tokens.to(dev), wins[lo:hi], luts, seq_len, stride, batch_seqs, sums, tail_nll,
+                       pad=compile, show=show)
     all_reduce_(sums)
     return result_from_sums(*sums.tolist())
+
+# %% ../nbs/50_eval.ipynb #53d5602d
+def n_sliding_windows(total_tokens: int, seq_len: int, stride: int, scoring: str = "once") -> int:
+    "`len(sliding_windows(total_tokens, seq_len, stride, scoring))`, without listing them."
+    if scoring == "seed": return -(-total_tokens // stride)
+    return 1 + max(0, -(-(total_tokens - seq_len) // stride))
+
+# %% ../nbs/50_eval.ipynb #f443a127
+def compile_break_even(seq_len: int,  # window length; the figures are for 2048, other lengths are scaled linearly
+                       compile_s: float = (31.79 + 34.45) / 2 - 6.90,  # K: the p180 runs' first calls minus a warm one (128 a batch)
+                       uncompiled_window_s: float = 18.50 / 16_224,  # u: a window of 2048, eager (32 a batch)
+                       compiled_window_s: float = 7.25 / 16_193,  # c: the same, compiled and warm (32 a batch)
+                       ) -> float:
+    "Windows a rank above which compiling the sliding evaluation pays for itself: `K / (u - c)` (one H200, seed465's model)."
+    return compile_s / ((uncompiled_window_s - compiled_window_s) * seq_len / 2048)
+
+# %% ../nbs/50_eval.ipynb #08ff5cea
+def choose_eval_compile(cfg: RunConfig, total_tokens: int,  # targets to score (validation tokens - 1)
+                        world_size: int, cuda: bool) -> tuple[bool, str]:
+    "`(compile, reason)`: whether the sliding evaluation compiles its forward, and why (for the log)."
+    if not cuda: return False, "device=cpu"
+    if not cfg.torch_compile: return False, "torch_compile=0"
+    policy = eval_compile_policy(cfg)
+    if policy != "auto": return policy == "1", f"eval_compile={policy}"
+    per_rank = -(-n_sliding_windows(total_tokens, cfg.train_seq_len, cfg.eval_stride, cfg.eval_scoring) // world_size)
+    be = compile_break_even(cfg.train_seq_len)
+    return per_rank > be, f"auto windows_a_rank:{per_rank} break_even:{be:.0f}"
 
 # %% ../nbs/50_eval.ipynb #f796a4a1
 @dataclass(frozen=True)
@@ -244,13 +285,16 @@ def _plain(model, val_tokens, luts, cfg: RunConfig, state: DistState, log):
     log("final_eval_mode:plain")
     return eval_val(model, val_tokens, luts, cfg.train_seq_len, cfg.eval_batch_seqs, state)
 
+EVAL_COMPILE_RE = re.compile(r"^eval_compile:done compile_s:([\d.]+)", re.M)
+
 @register_evaluator("sliding")
 def _sliding(model, val_tokens, luts, cfg: RunConfig, state: DistState, log):
-    compile = cfg.eval_compile and cfg.torch_compile and state.device.type == "cuda"
+    compile, why = choose_eval_compile(cfg, val_tokens.numel() - 1, state.world_size, state.device.type == "cuda")
     log(f"final_eval_mode:sliding_window stride:{cfg.eval_stride} batch_seqs:{cfg.eval_batch_seqs} "
-        f"scoring:{cfg.eval_scoring} compiled:{int(compile)}")
+        f"scoring:{cfg.eval_scoring} compiled:{int(compile)} reason:{why}")
+    compiled = lambda s: log(f"eval_compile:done compile_s:{s:.2f}")   # the first compiled batch: compilation, that batch
     return eval_val_sliding(model, val_tokens, luts, cfg.train_seq_len, cfg.eval_stride, cfg.eval_batch_seqs,
-                            state, progress=state.is_main, scoring=cfg.eval_scoring, compile=compile)
+                            state, progress=state.is_main, scoring=cfg.eval_scoring, compile=compile, on_compiled=compiled)
 
 def final_evaluation(model, val_tokens, luts, cfg: RunConfig, state: DistState, log=print) -> tuple[EvalResult, float]:
     "`(result, milliseconds)`: `model` scored by the evaluator of `cfg.eval_mode`."

@@ -4,12 +4,12 @@
 
 # %% ../nbs/66_step.ipynb #482177ff
 from __future__ import annotations
-import copy, inspect
+import copy, inspect, time
 import torch
 from torch.profiler import record_function
 from .config import RunConfig, ConfigError, layer_list, parse_inductor_config
 from .qat import LateQAT
-from .dist import DistState
+from .dist import DistState, sync_device
 from .model import build_model, cast_for_device
 from .muon import build_optimizers, set_lr_scale, set_muon_momentum, zeropower_via_newtonschulz5
 
@@ -42,23 +42,29 @@ def train_step(model, base_model, opts, loader, cfg: RunConfig, accum: int, devi
     return total / accum
 
 # %% ../nbs/66_step.ipynb #0bd8c4d6
-def warmup_and_restore(model, base_model, opts, make_loader, cfg: RunConfig, accum: int, device, log) -> None:
-    "Run `cfg.warmup_steps` steps to compile, then restore model and optimizer state."
-    if cfg.warmup_steps <= 0: return
+def warmup_and_restore(model, base_model, opts, make_loader, cfg: RunConfig, accum: int, device, log) -> float:
+    "Run `cfg.warmup_steps` steps to compile, then restore model and optimizer state; returns the wall seconds (logged)."
+    if cfg.warmup_steps <= 0: return 0.0
+    sync_device(device); t0, first = time.perf_counter(), None   # first: the first step's seconds
     model_state = {k: v.detach().cpu().clone() for k, v in base_model.state_dict().items()}
     opt_states = [copy.deepcopy(o.state_dict()) for o in opts]
     loader = make_loader()
     repeat = bool(layer_list(cfg, "recur_layers"))  # the repeat is a second graph: compile it too
-    for rec in (False, True) if repeat else (False,):
+    passes, t1 = (False, True) if repeat else (False,), time.perf_counter()
+    for rec in passes:
         if rec: base_model.set_recurrence(True)
         for i in range(cfg.warmup_steps):
             train_step(model, base_model, opts, loader, cfg, accum, device, 1.0, 0)
+            if first is None: sync_device(device); first = time.perf_counter() - t1
             if cfg.warmup_steps <= 20 or (i + 1) % 10 == 0 or i + 1 == cfg.warmup_steps:
                 log(f"warmup_step:{i + 1}/{cfg.warmup_steps}" + (f" recurrent:{int(rec)}" if repeat else ""))
     if repeat: base_model.set_recurrence(False)
     base_model.load_state_dict(model_state, strict=True)
     for o, s in zip(opts, opt_states): o.load_state_dict(s)
     if hasattr(model, "require_backward_grad_sync"): model.require_backward_grad_sync = True
+    sync_device(device); total = time.perf_counter() - t0
+    log(f"warmup:done steps:{cfg.warmup_steps * len(passes)} warmup_s:{total:.2f} first_step_s:{first:.2f}")
+    return total
 
 # %% ../nbs/66_step.ipynb #e967f164
 class NonFiniteLoss(RuntimeError):
