@@ -270,7 +270,8 @@ def _loader_window_batch(self: DistributedTokenLoader, rows: int, seq_len: int) 
     "This rank's `rows` windows of the next global draw, as inputs and targets."
     if self.sampler is None:
         files = self.stream.files
-        self.sampler = WindowSampler([read_shard_header(f) for f in files], seq_len, names_seed(files), self.world_size)
+        try: self.sampler = WindowSampler([read_shard_header(f) for f in files], seq_len, names_seed(files), self.world_size)
+        except ValueError as e: raise ShardError(f"{self.stream.pattern}: {e}") from None
         if self._pending is not None: self.sampler.load_state(self._pending)
     if seq_len != self.sampler.seq_len:
         raise ValueError(f"windows of seq_len={seq_len} asked of a sampler drawing seq_len={self.sampler.seq_len}")
