@@ -9,12 +9,12 @@ from dataclasses import dataclass, fields, asdict, replace
 from typing import Any, Mapping, Sequence
 
 # %% auto #0
-__all__ = ['EVAL_MODES', 'EVAL_PREFIXES', 'RUNTIME_FIELDS', 'PRESETS', 'STEP_KNOBS', 'P180_BUDGET', 'MUON_NS', 'QUANTIZER_KINDS',
-           'QUANT_CLIPS', 'GPTQ_CALIBS', 'GPTQ_ORDERS', 'DEFAULT_PRESET', 'ConfigError', 'RunConfig', 'eval_fields',
-           'env_name', 'parse_value', 'env_overrides', 'preset', 'proxy_scaled', 'Derived', 'grad_accum_for', 'derive',
-           'parse_inductor_config', 'layer_list', 'virtual_layers', 'validate_techniques', 'validate_ttt',
-           'triton_available', 'eval_compile_policy', 'validate', 'config_parser', 'resolve_config', 'config_to_json',
-           'config_from_json']
+__all__ = ['EVAL_MODES', 'EVAL_PREFIXES', 'RUNTIME_FIELDS', 'PRESETS', 'STEP_KNOBS', 'P180_BUDGET', 'MUON_NS', 'TRAIN_SAMPLINGS',
+           'QUANTIZER_KINDS', 'QUANT_CLIPS', 'GPTQ_CALIBS', 'GPTQ_ORDERS', 'DEFAULT_PRESET', 'ConfigError', 'RunConfig',
+           'eval_fields', 'env_name', 'parse_value', 'env_overrides', 'preset', 'proxy_scaled', 'Derived',
+           'grad_accum_for', 'derive', 'parse_inductor_config', 'layer_list', 'virtual_layers', 'validate_techniques',
+           'validate_ttt', 'triton_available', 'eval_compile_policy', 'validate', 'config_parser', 'resolve_config',
+           'config_to_json', 'config_from_json']
 
 # %% ../nbs/00_config.ipynb #0b747c25
 class ConfigError(ValueError):
@@ -312,6 +312,7 @@ def virtual_layers(c: RunConfig, recurrent: bool = True) -> list[int]:
 
 # %% ../nbs/00_config.ipynb #ed2074fa
 MUON_NS = ("seed", "polar_express")  # Newton-Schulz coefficient schedules (golf_nb.muon)
+TRAIN_SAMPLINGS = ("stream", "windows")  # training orders: the seed's stream; #1204's windows (golf_nb.data)
 QUANTIZER_KINDS, QUANT_CLIPS, GPTQ_CALIBS, GPTQ_ORDERS = ("rtn", "gptq"), ("max", "search", "sdclip"), ("train", "ar"), ("act", "natural")
 
 def validate_techniques(c: RunConfig) -> None:
@@ -341,10 +342,9 @@ def validate_techniques(c: RunConfig) -> None:
     need(c.adam_weight_decay == -1.0 or c.adam_weight_decay >= 0, f"adam_weight_decay must be >= 0 or -1, got {c.adam_weight_decay}")
     need(0.0 <= c.late_qat_threshold <= 1.0, f"late_qat_threshold must be in [0, 1], got {c.late_qat_threshold}")
     for name, allowed in (("muon_ns", MUON_NS), ("quantizer", QUANTIZER_KINDS), ("quant_clip", QUANT_CLIPS),
-                          ("gptq_calib", GPTQ_CALIBS), ("gptq_order", GPTQ_ORDERS)):
+                          ("gptq_calib", GPTQ_CALIBS), ("gptq_order", GPTQ_ORDERS), ("train_sampling", TRAIN_SAMPLINGS)):
         need(getattr(c, name) in allowed, f"{name} must be one of {', '.join(allowed)}, got {getattr(c, name)!r}")
     need(c.bigram_init in ("seed", "orthogonal"), f"bigram_init must be seed or orthogonal, got {c.bigram_init!r}")
-    need(c.train_sampling in ("stream", "windows"), f"train_sampling must be stream or windows, got {c.train_sampling!r}")
     need(c.sdclip_k > 0, f"sdclip_k must be positive, got {c.sdclip_k}")
     need(c.gptq_calib_seqs >= 1 and c.gptq_gen_batch >= 1 and c.gptq_block >= 1 and c.gptq_damp >= 0,
          "gptq_calib_seqs, gptq_gen_batch and gptq_block must be >= 1 and gptq_damp >= 0")

@@ -8,13 +8,14 @@ import glob, math
 from pathlib import Path
 import numpy as np
 import torch
+from .config import TRAIN_SAMPLINGS
 from .files import write_atomic
 
 # %% auto #0
-__all__ = ['SHARD_MAGIC', 'SHARD_VERSION', 'SHARD_HEADER_INTS', 'SHARD_HEADER_BYTES', 'SAMPLINGS', 'PROBE_TOKENS', 'ShardError',
-           'write_shard', 'read_shard_header', 'load_shard', 'TokenIdError', 'check_token_ids', 'train_pattern',
-           'val_pattern', 'match_shards', 'TokenStream', 'PinnedCopier', 'DistributedTokenLoader', 'names_seed',
-           'coprime_stride', 'WindowSampler', 'load_validation_tokens', 'probe_shards']
+__all__ = ['SHARD_MAGIC', 'SHARD_VERSION', 'SHARD_HEADER_INTS', 'SHARD_HEADER_BYTES', 'PROBE_TOKENS', 'ShardError', 'write_shard',
+           'read_shard_header', 'load_shard', 'TokenIdError', 'check_token_ids', 'train_pattern', 'val_pattern',
+           'match_shards', 'TokenStream', 'PinnedCopier', 'DistributedTokenLoader', 'names_seed', 'coprime_stride',
+           'WindowSampler', 'load_validation_tokens', 'probe_shards']
 
 # %% ../nbs/10_data.ipynb #4f80953e
 SHARD_MAGIC = 20240520
@@ -149,8 +150,6 @@ class PinnedCopier:
         return out
 
 # %% ../nbs/10_data.ipynb #42fd3ac9
-SAMPLINGS = ("stream", "windows")  # the seed's token order; #1204's windows (`WindowSampler`)
-
 class DistributedTokenLoader:
     "Per-rank training batches: the seed's token order, or #1204's windows (`sampling`)."
     def __init__(self, pattern: str,  # glob of the training shards
@@ -159,7 +158,8 @@ class DistributedTokenLoader:
                  sampling: str = "stream",  # stream: the seed's order; windows: `WindowSampler`'s (below)
                 ):
         if not 0 <= rank < world_size: raise ValueError(f"rank {rank} is outside a world of {world_size}")
-        if sampling not in SAMPLINGS: raise ValueError(f"sampling must be one of {', '.join(SAMPLINGS)}, got {sampling!r}")
+        if sampling not in TRAIN_SAMPLINGS:
+            raise ValueError(f"sampling must be one of {', '.join(TRAIN_SAMPLINGS)}, got {sampling!r}")
         self.rank, self.world_size, self.device, self.sampling = rank, world_size, torch.device(device), sampling
         self.stream, self.copier = TokenStream(pattern, vocab_size), PinnedCopier(self.device)
         self.sampler, self._pending, self._maps = None, None, {}

@@ -13,7 +13,7 @@ val_bpb minus that. The compressors are then compared on one payload, the recipe
 run). Results go to FILE (default RUN_DIR/quant_study.json) as the study goes, so a killed study keeps what it did.
 """
 from __future__ import annotations
-import argparse, io, json, sys, time
+import argparse, sys, time
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,13 +21,13 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from golf_nb.config import config_from_json, derive, parse_value, validate  # noqa: E402
+from golf_nb.config import derive, parse_value, validate  # noqa: E402
 from golf_nb.data import DistributedTokenLoader, train_pattern  # noqa: E402
 from golf_nb.dist import init_distributed, sync_device  # noqa: E402
 from golf_nb.evaluate import final_evaluation, load_eval_data  # noqa: E402
 from golf_nb.files import write_json_atomic  # noqa: E402
-from golf_nb.launch import resolve_data  # noqa: E402
-from golf_nb.model import build_model, cast_for_device, recurrent_at  # noqa: E402
+from golf_nb.launch import as_trained, saved_config  # noqa: E402
+from golf_nb.model import build_model  # noqa: E402
 from golf_nb.quant import (calibrated_names, compress_payload, decompress_payload, gptq_calibration, pack_with_report,
                            quant_policy, unpack_artifact)  # noqa: E402
 from golf_nb.step import autocast  # noqa: E402
@@ -47,17 +47,13 @@ COMPRESSIONS = (("zstd", 0), ("zlib", 0), ("lzma", 0), ("brotli", 0), ("brotli",
 
 def load_float_run(run_dir: Path, state):
     "`(cfg, model, sd)`: the run's config, its model on the device holding the float weights, and those weights (CPU)."
-    for f in ("config.json", "final_model.pt"):
-        if not (run_dir / f).exists():
-            raise FileNotFoundError(f"{run_dir / f}: missing" + (" (train with --save_float 1)" if f.endswith(".pt") else ""))
-    cfg = resolve_data(config_from_json((run_dir / "config.json").read_text()), state)
+    if not (run_dir / "final_model.pt").exists():
+        raise FileNotFoundError(f"{run_dir / 'final_model.pt'}: missing (train with --save_float 1)")
+    cfg = saved_config(run_dir, None, state)
     sd = torch.load(run_dir / "final_model.pt", map_location="cpu", weights_only=True)
     model = build_model(cfg, init=False)
     model.load_state_dict(sd, strict=True)
-    summary = run_dir / "summary.json"
-    steps = json.loads(summary.read_text()).get("steps") if summary.exists() else None
-    model.set_recurrence(recurrent_at(cfg, cfg.recur_start_step if steps is None else steps), sync=False)
-    return cfg, cast_for_device(model.to(state.device), state.device), sd
+    return cfg, as_trained(model, run_dir, cfg, state), sd
 
 def train_batches(cfg, state, n: int):
     "The first `n` training micro-batches `(x, y)`, as `finish_run` hands them to a calibrated quantizer."
