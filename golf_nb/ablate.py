@@ -137,9 +137,9 @@ TECHNIQUES = {  # name: (on alone from p180, off alone from frontier1024_p180)
     "muon_eq_r": ("--muon_eq_r 1", None),
     "polar_express": ("--muon_ns polar_express", None),
     "late_qat": ("--late_qat_threshold 0.15", None),
-    "gptq_ar": ("--quantizer gptq --gptq_calib ar --gptq_calib_seqs 16", "--quantizer rtn --int6_count 0 --attn_bits 6 --quant_clip max"),
-    "gptq_train_calib": ("--quantizer gptq --gptq_calib train --gptq_calib_seqs 16", "--gptq_calib train"),
-    "sdclip": ("--quant_clip sdclip", "--quant_clip sdclip"),
+    "gptq": ("--quantizer gptq --gptq_calib train --gptq_calib_seqs 64", "--quantizer rtn --int6_count 0 --attn_bits 6 --quant_clip max"),
+    "gptq_ar_calib": ("--quantizer gptq --gptq_calib ar --gptq_calib_seqs 16", None),   # frontier1024_p180 calibrates on training data
+    "sdclip": ("--quant_clip sdclip", None),   # the frontier searches its clip
     "brotli_shuffle": ("--compressor brotli --byte_shuffle 2", "--compressor zstd --byte_shuffle 0"),
 }
 TECHNIQUE_PRESETS = {"on": "p180", "off": "frontier1024_p180"}  # where each direction starts

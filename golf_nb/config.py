@@ -250,7 +250,7 @@ def proxy_scaled(recipe: dict, s: float) -> dict:
 
 P180_BUDGET = dict(data_path="./data/p180", train_batch_tokens=262_144, max_wallclock_seconds=180.0, val_loss_every=0)
 PRESETS["frontier1024_p180"] = {**proxy_scaled(PRESETS["frontier1024"], 1 / 8), **P180_BUDGET,
-                                "gptq_calib_seqs": 16, "gptq_gen_batch": 16}
+                                "gptq_calib": "train", "gptq_calib_seqs": 64}
 
 # %% ../nbs/00_config.ipynb #57cbf205
 @dataclass(frozen=True)

@@ -4,16 +4,19 @@
 # ignored .anchors/r1204/, configured by its README's command and the same p180 budget). SEED=1337|42.
 # The step-counted knobs of both sides are scaled by s = 1/8 (golf_nb.config.proxy_scaled, stated in 00_config):
 # warm-down 3500 -> 438, recurrence start 3000 -> 375, Muon momentum warm-up 1500 -> 188, SWA every 50 -> 6, EMA
-# decay 0.997 -> 0.976 (horizon 333 -> 42 steps), late-QAT earliest step 2000 -> 250; GPTQ calibrates on 16 of the
-# model's own sequences (the record: 64), sampled 16 at a time (the record: 8 at a time; 2026-12-02's runs, at 8,
-# were killed while sampling). The script hard-codes its EMA decay and late-QAT step: the local copy reads them from
-# EMA_DECAY and LATE_QAT_MIN_STEP instead (sed below), nothing else is changed. FlashAttention-3 is not installed:
+# decay 0.997 -> 0.976 (horizon 333 -> 42 steps), late-QAT earliest step 2000 -> 250. GPTQ calibrates on 64
+# sequences of training data, 4 micro-batches of 16 (the record: 64 of the model's own samples; sampling took more
+# than 155 s for 16 on one H200, and 2026-12-02's runs were killed while sampling): golf_nb's preset says
+# gptq_calib=train gptq_calib_seqs=64, the script GPTQ_AR_SELFGEN=0 GPTQ_CALIB_SAMPLES=4. The script hard-codes
+# its EMA decay and late-QAT step: the local copy reads them from EMA_DECAY and LATE_QAT_MIN_STEP instead (sed
+# below), nothing else is changed. FlashAttention-3 is not installed:
 # .anchors/r1204/shim/flash_attn_interface.py answers with SDPA (K/V heads repeated), and its sitecustomize.py (and
 # TORCHINDUCTOR_MIX_ORDER_REDUCTION=0) turn off Inductor's mixed-order reductions, which assert on this graph in torch
 # 2.11; golf_nb turns them off itself (inductor_config=auto). Each side gets what is left of a 595 s call after the
 # data step (the device's calls end at 600 s). The script's log starts with its own source: the copy under $OUT
 # starts after it (public code is not committed).
-# The golf side keeps its float weights (--save_float 1) on the machine for experiments/2026-12-02_frontier_quant.
+# The golf side keeps its float weights (--save_float 1) on the machine for experiments/2026-12-02_frontier_quant,
+# and brings its artifact back (the compressors are compared on its payload off the GPU).
 # Needs .gpu/data (a copy of ../shared/data without train_text_extra) and the wheels in .whl/.
 set -uo pipefail
 HERE=experiments/2026-12-01_frontier1024_vs_r1204; SEED=${SEED:-1337}; SIDE=${SIDE:-golf}; DEST=${OUT:-$HERE/logs}
@@ -31,6 +34,7 @@ if [ "$SIDE" = golf ]; then
     --eval_batch_seqs 128 --save_float 1 --out_dir .gpu/ablate --timeout "$LIMIT" 2>&1 | tee "$DEST/ablate_$SEED.txt"
   cp experiments/ledger.csv "$DEST/ledger.csv"
   tar czf "$DEST/golf_runs_$SEED.tgz" --exclude='*.ptz' --exclude='*.pt' -C .gpu ablate
+  cp .gpu/ablate/runs/frontier1024_s$SEED/final_model.ptz "$DEST/frontier1024_s${SEED}_final_model.ptz"   # < 16 MiB: comes back
 else
   W=$ROOT/.gpu/r1204_$SEED; mkdir -p "$W"
   sed -e 's/ema_decay=\.997;/ema_decay=float(os.environ.get("EMA_DECAY",".997"));/' \
@@ -42,9 +46,9 @@ else
      REPEAT_UNTIE_MLP_LAYERS=4,5 DISABLE_LAYER0_ATTN=1 PARALLEL_RESIDUAL=1 PARALLEL_START_LAYER=7 \
      TRAIN_BATCH_TOKENS=262144 MAX_WALLCLOCK_SECONDS=180 VAL_LOSS_EVERY=0 TRAIN_LOG_EVERY=100 \
      WARMDOWN_ITERS=438 RECUR_START_STEP=375 MUON_MOMENTUM_WARMUP_STEPS=188 SWA_EVERY=6 EMA_DECAY=0.976 \
-     LATE_QAT_MIN_STEP=250 GPTQ_CALIB_SAMPLES=16 GPTQ_BATCH_SIZE=16 timeout "$LIMIT" python3 train_gpt.py) \
+     LATE_QAT_MIN_STEP=250 GPTQ_AR_SELFGEN=0 GPTQ_CALIB_SAMPLES=4 timeout "$LIMIT" python3 train_gpt.py) \
      > "$DEST/r1204_p180_$SEED.out" 2>&1
   echo "exit $?"; tail -5 "$DEST/r1204_p180_$SEED.out"
   sed -n '/^=\{100\}$/,$p' "$W/logs/r1204_p180_$SEED.txt" > "$DEST/r1204_p180_$SEED.txt"   # from the first rule on
-  echo "GPTQ_BATCH_SIZE=16" > "$DEST/r1204_p180_$SEED.recipe"   # beyond script_rows.RECIPE
+  echo "GPTQ_AR_SELFGEN=0 GPTQ_CALIB_SAMPLES=4" > "$DEST/r1204_p180_$SEED.recipe"   # replaces script_rows.RECIPE's GPTQ_CALIB_SAMPLES=16
 fi

@@ -29,6 +29,12 @@ def last(pattern: str, text: str, cast=float):
     m = re.findall(pattern, text)
     return cast(m[-1]) if m else None
 
+def with_knobs(recipe: str, extra: str) -> str:
+    "`recipe` (`K=V` words) with the knobs of `extra` set: a knob already there is replaced in place, a new one appended."
+    knobs = dict(w.split("=", 1) for w in recipe.split())
+    knobs.update(w.split("=", 1) for w in extra.split())
+    return " ".join(f"{k}={v}" for k, v in knobs.items())
+
 def script_row(log: Path, machine: str, date: str, recipe: str = RECIPE) -> dict:
     "The ledger row of one run of the script, from its log."
     t, p = log.read_text(errors="replace"), parse_train_log(log)
@@ -54,6 +60,6 @@ if __name__ == "__main__":
     for log in sorted((HERE / "logs").glob("*r1204_p180_*.txt")):
         m = NAME.match(log.name)
         extra = log.with_suffix(".recipe")   # run.sh writes what it set beyond RECIPE
-        recipe = RECIPE + (" " + extra.read_text().strip() if extra.exists() else "")
+        recipe = with_knobs(RECIPE, extra.read_text()) if extra.exists() else RECIPE
         if m and str(log.relative_to(ROOT)) not in have: rows.append(script_row(log, machine, m[1] or "2026-12-01", recipe))
     for r in append_rows(ledger, rows): print(r["seed"], r["steps"], r["status"], r["pre_quant_val_bpb"], r["val_bpb"], r["bytes_total"])
