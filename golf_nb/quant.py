@@ -376,8 +376,9 @@ def collect_hessians(model: torch.nn.Module,
     def hook(key):
         def add(mod, args):
             x = args[0].detach().float().reshape(-1, args[0].shape[-1])  # (n, in)
+            with torch.autocast(x.device.type, enabled=False): xx = x.T @ x   # fp32 even inside a run's bf16 autocast
             h, n = sums.get(key, (0.0, 0))
-            sums[key] = (h + x.T @ x, n + x.shape[0])
+            sums[key] = (h + xx, n + x.shape[0])
         return add
     for mname, mod in model.named_modules():
         key = f"{mname}.weight"
