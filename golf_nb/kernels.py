@@ -50,6 +50,7 @@ ACT_BLOCK = 1024  # elements per program of the activation kernels
 @_jit
 def _act_fwd(H, Y, n, slope, BLOCK: tl.constexpr):
     "Y = leaky_relu(H, slope)², in fp32, rounded once to Y's dtype."
+    slope = tl.cast(slope, tl.float32)  # Inductor passes a Python float as fp64
     offs = tl.program_id(0).to(tl.int64) * BLOCK + tl.arange(0, BLOCK)
     mask = offs < n
     h = tl.load(H + offs, mask=mask, other=0.0).to(tl.float32)
@@ -59,6 +60,7 @@ def _act_fwd(H, Y, n, slope, BLOCK: tl.constexpr):
 @_jit
 def _act_bwd(H, DY, DH, n, slope, BLOCK: tl.constexpr):
     "DH = 2·DY·H·(1 if H > 0 else slope²), the gradient of leaky_relu(H, slope)²."
+    slope = tl.cast(slope, tl.float32)
     offs = tl.program_id(0).to(tl.int64) * BLOCK + tl.arange(0, BLOCK)
     mask = offs < n
     h = tl.load(H + offs, mask=mask, other=0.0).to(tl.float32)
@@ -104,6 +106,7 @@ def _softcap(x, c):
 @_jit
 def _ce_fwd(X, T, LOSS, LSE, stride, V, c, ignore_index, BLOCK: tl.constexpr):
     "Per row: LSE = logsumexp of the soft-capped logits, online over blocks of V; LOSS = LSE − z[target], 0 if ignored."
+    c = tl.cast(c, tl.float32)  # Inductor passes a Python float as fp64, which would turn the running maximum fp64
     row = tl.program_id(0).to(tl.int64)
     x_row = X + row * stride
     m = tl.full([BLOCK], -1e30, tl.float32)  # running maximum per lane (finite: -inf - -inf would be nan)
@@ -127,6 +130,7 @@ def _ce_fwd(X, T, LOSS, LSE, stride, V, c, ignore_index, BLOCK: tl.constexpr):
 @_jit
 def _ce_bwd(X, T, LSE, G, DX, stride, g_stride, V, c, ignore_index, BLOCK: tl.constexpr):
     "Per row: DX = g·(softmax(z) − onehot(target))·(1 − tanh²), z recomputed from X; zero for an ignored row."
+    c = tl.cast(c, tl.float32)
     row = tl.program_id(0).to(tl.int64)
     t = tl.load(T + row)
     g = tl.where(t != ignore_index, tl.load(G + row * g_stride), 0.0)
@@ -185,6 +189,7 @@ def softcap_cross_entropy(logits: torch.Tensor,  # (N, V) raw logits, bf16 or fp
 @_jit
 def _add_rms_fwd(X, R, S, Y, RSTD, D, eps, BLOCK: tl.constexpr):
     "Per row: S = X + R (in S's dtype), Y = S·rstd with rstd = 1/sqrt(mean(S²) + eps), RSTD = rstd."
+    eps = tl.cast(eps, tl.float32)  # Inductor passes a Python float as fp64
     row = tl.program_id(0).to(tl.int64)
     cols = tl.arange(0, BLOCK)
     mask = cols < D
