@@ -294,7 +294,11 @@ def run_row(run: AblateRun, res, *, proxy: str, preset_name: str, git_sha: str, 
     ok = isinstance(res, LaneResult) and res.returncode == 0 and run.out.exists()
     row = dict(date=time.strftime("%Y-%m-%d", time.gmtime()), git_sha=git_sha, preset=preset_name, variant=run.variant,
                recipe_diff=run.recipe, proxy=proxy, seed=run.seed, machine=machine, lanes=lanes, log=_shown(run.log))
-    if ok: return {**row, **{k: v for k, v in bench_values(json.loads(run.out.read_text())).items() if v is not None}, "status": "ok"}
+    if ok:
+        rec = json.loads(run.out.read_text())
+        avg = rec.get("post_average_val_bpb")   # not a ledger column: the notes keep it
+        return {**row, **{k: v for k, v in bench_values(rec).items() if v is not None}, "status": "ok",
+                **({"notes": f"post-averaging val_bpb {avg:.4f}"} if avg is not None else {})}
     row.update(log_values(run.log))
     if isinstance(res, Exception): return {**row, "status": "failed", "notes": f"could not run: {res}"}
     if res.timed_out: return {**row, "status": "killed", "notes": f"killed by --timeout after {res.seconds:.0f} s"}

@@ -43,6 +43,7 @@ _LOG_RES = dict(
     val_tokens=re.compile(r"^val_tokens:(\d+)|^val_loader:.*\btokens:(\d+)", re.M),
     accum=re.compile(r"\bgrad_accum_steps:(\d+)", re.M),
     warmup=re.compile(r"^warmup:done steps:(\d+) warmup_s:([\d.]+) first_step_s:([\d.]+)", re.M),
+    post_average=re.compile(r"^(?:post_average|DIAGNOSTIC post_ema) val_loss:(\S+) val_bpb:(\S+)", re.M),  # golf_nb, #1204
     eval_mode=re.compile(r"^final_eval_mode:sliding_window .*?\bcompiled:(\d)(?: reason:(\S+))?", re.M),
     eval_compile=EVAL_COMPILE_RE,  # the first compiled batch of the final evaluation (golf_nb.evaluate)
     progress=re.compile(r"^\s*(?:sliding_eval \[\s*[\d.]+%\] (\d+)/(\d+) windows running_bpb=(\S+)"
@@ -70,7 +71,8 @@ def parse_train_log(text: str | Path,  # the log's text, or a `Path` to read it 
     val = [dict(step=int(m[1]), val_loss=float(m[3]), val_bpb=float(m[4]), train_time_ms=m[5] and float(m[5]),
                 step_avg_ms=m[6] and float(m[6])) for m in _LOG_RES["val"].finditer(text)]
     if not tr and not val: raise ValueError(f"{source}: not a training log (no 'step:N/ITER train_loss:' or 'val_loss:' lines)")
-    stop, peak, model, prog, warm, emode = (_bench_last(k, text) for k in ("stop", "peak", "model", "progress", "warmup", "eval_mode"))
+    stop, peak, model, prog, warm, emode, pavg = (_bench_last(k, text) for k in ("stop", "peak", "model", "progress", "warmup",
+                                                                                 "eval_mode", "post_average"))
     post = _bench_last("exact", text) or _bench_last("final", text)  # the exact line has more digits
     times = [(int(m[1]), float(m[4])) for m in tr] + [(v["step"], v["train_time_ms"]) for v in val if v["train_time_ms"]]
     if stop: times.append((int(stop[2]), float(stop[1])))  # later entries win at equal steps
@@ -94,6 +96,7 @@ def parse_train_log(text: str | Path,  # the log's text, or a `Path` to read it 
         warmup_s=warm and float(warm[2]), warmup_first_step_s=warm and float(warm[3]),
         eval_compiled=emode and emode[1] == "1", eval_compile_reason=emode and emode[2],
         eval_compile_s=_bench_grab("eval_compile", text, float),
+        post_average_val_bpb=pavg and float(pavg[2]),
         finished=post is not None)
 
 # %% ../nbs/97_bench.ipynb #03225144
@@ -193,6 +196,7 @@ def run_proxy(cfg: RunConfig, state: DistState | None = None, peak_tflops: float
                 eval_compiled=log.get("eval_compiled"), eval_compile_reason=log.get("eval_compile_reason"),
                 eval_compile_s=log.get("eval_compile_s"),
                 eval_score_s=s["eval_time_ms"] / 1000.0 - (log.get("eval_compile_s") or 0.0), warmup_s=log.get("warmup_s"),
+                post_average_val_bpb=s.get("post_average_val_bpb"),
                 bytes_model=s["bytes_model"], bytes_total=s["bytes_total"], swa_count=s["swa_count"],
                 world_size=state.world_size, run_dir=str(run_dir))
 

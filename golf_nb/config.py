@@ -89,6 +89,7 @@ class RunConfig:
     # --- golf_nb's additions (defaults reproduce the seed)
     muon_weight_decay: float = 0.04  # decoupled weight decay of the Muon group
     ema_decay: float = 0.0  # exponential moving average of weights (0: off)
+    post_average_eval: bool = False  # validate the averaged (EMA or SWA) weights once more before quantization (#1204's post-EMA diagnostic)
     grad_accum_steps: int = 0  # micro-steps per optimizer step (0: 8 // world size, as the seed)
     torch_compile: bool = True  # compile the model and Newton-Schulz on CUDA
     compressor: str = "zstd"  # artifact compression: zstd (level 22), zlib (9), lzma (9e) or brotli (11)
@@ -235,6 +236,7 @@ PRESETS["frontier1024"] = {**PRESETS["seed465"], **dict(
     mlp_leaky_slope=0.5, xsa_last_n=11, rope_dims=16, rope_ntk_len=1024, ln_scale=True, skip_gates=True,
     ve_layers="9,10", ve_dim=128, parallel_start=7, recur_layers="4,5", recur_start_step=3000, recur_untie_mlp=True,
     layer0_attn=False, bigram_init="orthogonal", small_matrices_adam=True, ema_decay=0.997, swa_enabled=False,
+    post_average_eval=True,
     quantizer="gptq", gptq_calib="ar", gptq_calib_seqs=64, gptq_temperature=0.8, quant_clip="search", int6_count=32,
     mlp_bits=5, attn_bits=5, embed_quant="int8", compressor="brotli", byte_shuffle=2, train_sampling="windows")}
 

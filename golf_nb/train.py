@@ -36,6 +36,7 @@ class Progress:
     train_ms: float = 0.0  # training time so far (the clock pauses for validation)
     stop_after: int | None = None  # the step the wall-clock cap stops at, once reached
     last_val: EvalResult | None = None  # the last validation (the pre-quantization score at the end)
+    post_average: EvalResult | None = None  # the averaged weights' validation (`post_average_eval`)
     swa_count: int = 0  # checkpoints SWA has averaged
     checkpoint: str | None = None  # set when this invocation stopped at a checkpoint
 
@@ -183,8 +184,13 @@ def run_training(run: Run) -> Progress:
     if device.type == "cuda":
         log(f"peak memory allocated: {torch.cuda.max_memory_allocated() // 2**20} MiB "
             f"reserved: {torch.cuda.max_memory_reserved() // 2**20} MiB")
-    if ema is not None: ema.apply(base_model); log(f"ema:applied decay {cfg.ema_decay}")
-    elif swa is not None and swa.apply(base_model): log(f"swa:applying averaged {swa.count} checkpoints")
+    averaged = False
+    if ema is not None: ema.apply(base_model); averaged = True; log(f"ema:applied decay {cfg.ema_decay}")
+    elif swa is not None and swa.apply(base_model): averaged = True; log(f"swa:applying averaged {swa.count} checkpoints")
+    if averaged and cfg.post_average_eval:   # the same validation as the last step's, on the averaged weights
+        vs = max(1, cfg.val_batch_size // (state.world_size * accum * cfg.train_seq_len))
+        p.post_average = eval_val(model, run.val_tokens, run.luts, cfg.train_seq_len, vs, state)
+        log(f"post_average val_loss:{p.post_average.loss:.4f} val_bpb:{p.post_average.bpb:.4f}")
     return p
 
 # %% ../nbs/70_train.ipynb #694ee13c
@@ -200,6 +206,7 @@ def _summary_base(run: Run, p: Progress) -> dict:
     cfg, pre = run.cfg, p.last_val
     return dict(run_id=cfg.run_id, run_dir=cfg.run_dir, steps=p.step, train_time_ms=p.train_ms,
                 pre_quant_val_bpb=pre.bpb if pre else None, pre_quant_val_loss=pre.loss if pre else None,
+                post_average_val_bpb=p.post_average.bpb if p.post_average else None,
                 swa_count=p.swa_count, seed=cfg.seed, world_size=run.state.world_size, code_sha256=run.code_hash)
 
 CALIBRATION_BATCHES = 8  # training batches a calibrated quantizer may see (GPTQ: up to gptq_calib_seqs); none is read otherwise
