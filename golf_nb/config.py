@@ -81,7 +81,7 @@ class RunConfig:
     # --- quantization
     embed_quant: str = "fp16"  # token embedding in the artifact: fp16, int5, int6, int8 (percentile clip) or int8_rows
     control_tensor_name_patterns: str = "attn_scale,attn_scales,mlp_scale,mlp_scales,resid_mix,resid_mixes,q_gain,skip_weight,skip_weights,smear,bigram.scale"  # names kept in fp32 on GPU and passed through quantization
-    fp16_keep_name_patterns: str = ""  # tensors kept in fp16 (empty: the last block's attn.c_k)
+    fp16_keep_name_patterns: str = ""  # tensors kept in fp16 (empty: the last block's attn.c_k; none: no tensor)
     int8_keep_float_fp32_name_patterns: str = ""  # large tensors kept in fp32 (empty: the control patterns)
     mlp_bits: int = 5  # bits per value of the MLP matrices in the artifact (2..8, one scale per row)
     attn_bits: int = 6  # bits per value of the attention matrices and the bigram projection (2..8)
@@ -236,7 +236,7 @@ PRESETS["frontier1024"] = {**PRESETS["seed465"], **dict(
     mlp_leaky_slope=0.5, xsa_last_n=11, rope_dims=16, rope_ntk_len=1024, ln_scale=True, skip_gates=True,
     ve_layers="9,10", ve_dim=128, parallel_start=7, recur_layers="4,5", recur_start_step=3000, recur_untie_mlp=True,
     layer0_attn=False, bigram_init="orthogonal", small_matrices_adam=True, ema_decay=0.997, swa_enabled=False,
-    post_average_eval=True,
+    post_average_eval=True, fp16_keep_name_patterns="none",
     quantizer="gptq", gptq_calib="ar", gptq_calib_seqs=64, gptq_temperature=0.8, quant_clip="search", int6_count=32,
     mlp_bits=5, attn_bits=5, embed_quant="int8", compressor="brotli", byte_shuffle=2, train_sampling="windows")}
 
@@ -281,6 +281,7 @@ def derive(c: RunConfig, world_size: int = 1) -> Derived:
     accum = grad_accum_for(c, world_size)
     ctrl = _patterns(c.control_tensor_name_patterns)
     return Derived(accum, c.train_batch_tokens // (world_size * accum),
+                   () if c.fp16_keep_name_patterns == "none" else
                    _patterns(c.fp16_keep_name_patterns) or (f"blocks.{c.num_layers - 1}.attn.c_k",),
                    ctrl, _patterns(c.int8_keep_float_fp32_name_patterns) or ctrl)
 
