@@ -15,6 +15,10 @@
 # 2.11; golf_nb turns them off itself (inductor_config=auto). Each side gets what is left of a 595 s call after the
 # data step (the device's calls end at 600 s). The script's log starts with its own source: the copy under $OUT
 # starts after it (public code is not committed).
+# SCRIPT_UNTIL=post_ema stops the script once its post-EMA validation is logged, as its GPTQ begins: on one H200 the
+# script's GPTQ (five clip percentiles per matrix, column by column on the CPU) outlasts a 600 s call (2026-12-02,
+# seed 42: still quantizing 355 s after it began), so its last number on this machine is the post-EMA val_bpb, which
+# golf_nb logs too (post_average_eval); stopping there leaves device time for the next run.
 # The golf side keeps its float weights (--save_float 1) on the machine for experiments/2026-12-02_frontier_quant,
 # and brings its artifact back (the compressors are compared on its payload off the GPU).
 # Needs .gpu/data (a copy of ../shared/data without train_text_extra) and the wheels in .whl/.
@@ -40,15 +44,27 @@ else
   sed -e 's/ema_decay=\.997;/ema_decay=float(os.environ.get("EMA_DECAY",".997"));/' \
       -e 's/step>=2000:/step>=int(os.environ.get("LATE_QAT_MIN_STEP","2000")):/' .anchors/r1204/train_gpt.py > "$W/train_gpt.py"
   grep -c 'EMA_DECAY\|LATE_QAT_MIN_STEP' "$W/train_gpt.py"
-  (cd "$W" && env TORCHINDUCTOR_MIX_ORDER_REDUCTION=0 PYTHONPATH="$ROOT/.anchors/r1204/shim:$PYTHONPATH" DATA_PATH="$ROOT/.gpu/p180" TOKENIZER_PATH="$TOK" \
+  STOPPED=0; rm -f "$W/logs/r1204_p180_$SEED.txt"   # a warm machine may hold an earlier run's log
+  (cd "$W" && exec env TORCHINDUCTOR_MIX_ORDER_REDUCTION=0 PYTHONPATH="$ROOT/.anchors/r1204/shim:$PYTHONPATH" DATA_PATH="$ROOT/.gpu/p180" TOKENIZER_PATH="$TOK" \
      VOCAB_SIZE=1024 SEED="$SEED" RUN_ID="r1204_p180_$SEED" \
      BIGRAM_DIM=112 MIXED_QUANT=1 N_INT6_LAYERS=32 NUM_LAYERS=11 RECUR_LAYERS=4,5 REPEAT_UNTIE_MLP=full \
      REPEAT_UNTIE_MLP_LAYERS=4,5 DISABLE_LAYER0_ATTN=1 PARALLEL_RESIDUAL=1 PARALLEL_START_LAYER=7 \
      TRAIN_BATCH_TOKENS=262144 MAX_WALLCLOCK_SECONDS=180 VAL_LOSS_EVERY=0 TRAIN_LOG_EVERY=100 \
      WARMDOWN_ITERS=438 RECUR_START_STEP=375 MUON_MOMENTUM_WARMUP_STEPS=188 SWA_EVERY=6 EMA_DECAY=0.976 \
      LATE_QAT_MIN_STEP=250 GPTQ_AR_SELFGEN=0 GPTQ_CALIB_SAMPLES=4 timeout "$LIMIT" python3 train_gpt.py) \
-     > "$DEST/r1204_p180_$SEED.out" 2>&1
-  echo "exit $?"; tail -5 "$DEST/r1204_p180_$SEED.out"
+     > "$DEST/r1204_p180_$SEED.out" 2>&1 &
+  PID=$!
+  if [ "${SCRIPT_UNTIL:-end}" = post_ema ]; then   # stop once the post-EMA validation is logged and GPTQ begins
+    while kill -0 "$PID" 2>/dev/null; do
+      if grep -q '^gptq:calibration' "$W/logs/r1204_p180_$SEED.txt" 2>/dev/null; then
+        pkill -TERM -f 'python3 train_gpt.py'; STOPPED=1; break
+      fi
+      sleep 2
+    done
+  fi
+  wait "$PID"; echo "exit $?"; tail -5 "$DEST/r1204_p180_$SEED.out"
+  [ "$STOPPED" = 1 ] && echo "stopped by run.sh (SCRIPT_UNTIL=post_ema) as GPTQ began, after $SECONDS s" \
+    | tee "$DEST/r1204_p180_$SEED.stopped"
   sed -n '/^=\{100\}$/,$p' "$W/logs/r1204_p180_$SEED.txt" > "$DEST/r1204_p180_$SEED.txt"   # from the first rule on
   echo "GPTQ_AR_SELFGEN=0 GPTQ_CALIB_SAMPLES=4" > "$DEST/r1204_p180_$SEED.recipe"   # replaces script_rows.RECIPE's GPTQ_CALIB_SAMPLES=16
 fi

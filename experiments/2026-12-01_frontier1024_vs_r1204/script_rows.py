@@ -43,8 +43,10 @@ def script_row(log: Path, machine: str, date: str, recipe: str = RECIPE) -> dict
     status = "ok" if bpb is not None else "failed" if "Traceback" in t else "killed"
     notes = ["record #1204's train_gpt.py (openai/parameter-golf), SDPA flash stand-in for FA3"]
     if post_ema is not None: notes.append(f"post-EMA val_bpb {post_ema}")
-    if status == "killed": notes.append("killed by run.sh's timeout before its final score; last line: "
-                                        + t.strip().splitlines()[-1][:120])
+    stopped = log.with_suffix(".stopped")   # run.sh SCRIPT_UNTIL=post_ema stopped it on purpose
+    if status == "killed" and stopped.exists(): notes.append(stopped.read_text().strip())
+    elif status == "killed": notes.append("killed by run.sh's timeout before its final score; last line: "
+                                          + t.strip().splitlines()[-1][:120])
     return dict(date=date, git_sha="", preset="script:r1204", variant="r1204_script", recipe_diff=recipe, proxy="p180",
                 seed=p["seed"], steps=p["steps"], step_ms=p["step_avg_ms"], val_bpb=bpb,
                 pre_quant_val_bpb=p["pre_quant_val_bpb"],
