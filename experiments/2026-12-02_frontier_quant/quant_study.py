@@ -40,6 +40,8 @@ VARIANTS = {   # name -> the quantization fields it sets on the run's config
     "rtn_int6_search": dict(quantizer="rtn", quant_clip="search", int6_count=0, mlp_bits=6, attn_bits=6),
     "rtn_int6_sdclip": dict(quantizer="rtn", quant_clip="sdclip", int6_count=0, mlp_bits=6, attn_bits=6),
     "gptq_train": dict(GPTQ, gptq_calib="train", mlp_bits=5, attn_bits=5),
+    "gptq_train16": dict(GPTQ, gptq_calib="train", gptq_calib_seqs=16, mlp_bits=5, attn_bits=5),   # as many as gptq_ar16
+    "gptq_ar16": dict(GPTQ, gptq_calib="ar", gptq_calib_seqs=16, mlp_bits=5, attn_bits=5),   # 16 samples fit one call
     "gptq_ar": dict(GPTQ, gptq_calib="ar", mlp_bits=5, attn_bits=5),
     "gptq_ar_sdclip": dict(GPTQ, gptq_calib="ar", quant_clip="sdclip", mlp_bits=5, attn_bits=5),
     "gptq_ar_int6": dict(GPTQ, gptq_calib="ar", int6_count=0, mlp_bits=6, attn_bits=6)}
@@ -66,7 +68,8 @@ def score(model, val, luts, cfg, state) -> tuple[float, float]:
     return res.bpb, ms / 1000
 
 def study(run_dir: Path, names: list[str], out: Path, log=print,
-          common: dict | None = None  # config fields set for every variant
+          common: dict | None = None,  # config fields set for every variant
+          compressors: bool = True  # compare the compressors on one payload at the end
           ) -> dict:
     "Run the variants `names` on `run_dir`'s float weights; write and return the results."
     state = init_distributed()
@@ -78,17 +81,18 @@ def study(run_dir: Path, names: list[str], out: Path, log=print,
                float_eval_s=float_s, device=torch.cuda.get_device_name(0) if state.device.type == "cuda" else "cpu",
                common=common or {}, variants={}, compressors={})
     log(f"float val_bpb {float_bpb:.5f} ({cfg.eval_mode}, {float_s:.1f} s)")
-    payload, calibs = None, {}   # GPTQ's Hessians by calibration source: made once, from the float model
+    payload, calibs = None, {}   # GPTQ's Hessians by (calibration source, sequences): made once, from the float model
     for name in names:
         vcfg = validate(replace(cfg, **VARIANTS[name]))
         model.load_state_dict({k: v.to(state.device) for k, v in sd.items()}, strict=True)   # every variant from the float
         calib = None
         if vcfg.quantizer == "gptq":
-            if vcfg.gptq_calib not in calibs:
+            key = (vcfg.gptq_calib, vcfg.gptq_calib_seqs)
+            if key not in calibs:
                 with torch.no_grad(), autocast(state.device):
-                    calibs[vcfg.gptq_calib] = gptq_calibration(model, vcfg, train_batches(vcfg, state, vcfg.gptq_calib_seqs),
-                                                               calibrated_names(sd, quant_policy(vcfg)), log)
-            calib = calibs[vcfg.gptq_calib]
+                    calibs[key] = gptq_calibration(model, vcfg, train_batches(vcfg, state, vcfg.gptq_calib_seqs),
+                                                   calibrated_names(sd, quant_policy(vcfg)), log)
+            calib = calibs[key]
         sync_device(state.device); t0 = time.perf_counter()
         with torch.no_grad(), autocast(state.device):
             blob, rep = pack_with_report(sd, vcfg, stats=calib and calib.hessians)
@@ -103,7 +107,7 @@ def study(run_dir: Path, names: list[str], out: Path, log=print,
         log(f"{name}: val_bpb {bpb:.5f} gap {bpb - float_bpb:+.5f} bytes {len(blob):,} pack {pack_s:.1f} s")
         if payload is None or name == "gptq_ar": payload = (name, decompress_payload(blob, name))
         write_json_atomic(out, res)
-    if payload is not None:
+    if payload is not None and compressors:
         res["compressors_payload"] = payload[0]
         for comp, shuffle in COMPRESSIONS:
             t0 = time.perf_counter(); blob = compress_payload(payload[1], comp, header=True, shuffle=shuffle)
@@ -121,6 +125,8 @@ if __name__ == "__main__":
     ap.add_argument("run_dir", type=Path)
     ap.add_argument("--variants", default=",".join(VARIANTS), help=f"comma-separated, from: {', '.join(VARIANTS)}")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--compressors", type=int, default=1, help="1: compare the compressors at the end (0: skip; "
+                    "compressors.py compares them on a returned artifact without a GPU)")
     ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="a config field for every variant")
     ns = ap.parse_args()
     bad_set = [s for s in ns.set if "=" not in s]
@@ -130,5 +136,5 @@ if __name__ == "__main__":
     if bad: sys.exit(f"quant_study: unknown variant(s) {', '.join(bad)}; known: {', '.join(VARIANTS)}")
     try:
         common = {k: parse_value(k, v) for k, v in (s.split("=", 1) for s in ns.set)}
-        study(ns.run_dir, names, ns.out or ns.run_dir / "quant_study.json", common=common)
+        study(ns.run_dir, names, ns.out or ns.run_dir / "quant_study.json", common=common, compressors=bool(ns.compressors))
     except (FileNotFoundError, ValueError) as e: sys.exit(f"quant_study: {e}")
