@@ -11,7 +11,7 @@ from pathlib import Path
 from .files import write_atomic
 
 # %% auto #0
-__all__ = ['DocsError', 'doc_notebooks', 'page_name', 'docs_wants_exec', 'docs_cell_skipped', 'quarto_cell_to_myst',
+__all__ = ['DocsError', 'doc_notebooks', 'page_name', 'docs_wants_exec', 'docs_cell_skipped', 'quarto_cell_to_myst', 'repo_link',
            'relink_markdown', 'api_anchors', 'quarto_nb_to_myst', 'docs_toctrees', 'sphinx_conf_py', 'build_docs',
            'docs_parser', 'docs_main']
 
@@ -137,13 +137,39 @@ def quarto_cell_to_myst(cell: dict) -> dict:
             "metadata": {"tags": tags} if tags else {}, "outputs": cell.get("outputs", []),
             "source": "\n".join(lines[n:])}
 
+# %% ../nbs/95_docs.ipynb #b1ae80aa
+def repo_link(git_url: str,  # the repository on the web (settings.ini's `git_url`); '' links nothing
+              branch: str,  # the branch the links show
+              files,  # the repository's files, as paths from its root
+              ):
+    "A function: path in the repository -> its URL under `git_url` (`/blob/` a file, `/tree/` a folder), None when not in `files`."
+    from urllib.parse import quote
+    files, dirs = set(files), {"."}
+    for f in files:
+        while (f := posixpath.dirname(f)): dirs.add(f)
+    def url(path: str):
+        path = posixpath.normpath(path)
+        kind = "blob" if path in files else "tree" if path in dirs else None
+        if not git_url or kind is None: return None
+        return f"{git_url.rstrip('/')}/{kind}/{branch}" + ("" if path == "." else "/" + quote(path))
+    return url
+
+def _docs_repo_files(root) -> set:
+    "The files of the repository at `root` that git has or would add (not ignored ones); every file when git cannot say."
+    try: r = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root, capture_output=True, text=True)
+    except OSError: r = None
+    if r is not None and r.returncode == 0: return set(filter(None, r.stdout.split("\0")))
+    return {p.relative_to(root).as_posix() for p in Path(root).rglob("*") if p.is_file() and ".git" not in p.parts}
+
 # %% ../nbs/95_docs.ipynb #d8e9df38
-_DOCS_NB_LINK = re.compile(r"\[([^\]]*)\]\((?![a-z]+:)([^)\s]+?\.ipynb)(#[^)\s]*)?\)")
+_DOCS_REL_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\((?![a-zA-Z][a-zA-Z0-9+.-]*:|#)([^)\s#]+)(#[^)\s]*)?\)")
 
 def relink_markdown(text: str, doc_url: str, page: str, pages: dict,
                     anchors: dict | None = None,  # page -> ids of its API entries; a link to another id goes to the page
+                    repo_url=None,  # path in the repository -> its URL or None (`repo_link`); None: such links keep only their words
+                    nbs_dir: str = "nbs",  # the notebooks' folder, relative to the repository's root
                     ) -> str:
-    "`text` with links to `doc_url` and to notebooks (`pages`: notebook path -> page) made relative to `page`."
+    "`text` with links to `doc_url` and to notebooks (`pages`: notebook path -> page) made relative to `page`, links out of `nbs/` sent to `repo_url`."
     from docutils.nodes import make_id
     up = "../" * page.count("/")
     def _doc(m):
@@ -154,11 +180,15 @@ def relink_markdown(text: str, doc_url: str, page: str, pages: dict,
         return f'<a href="{href}">{label}</a>'
     if doc_url:
         text = re.sub(r"\[(?:`([^`]+)`|([^\]`]+))\]\(" + re.escape(doc_url.rstrip("/")) + r"/([\w./-]+\.html)(?:#([^)\s]*))?\)", _doc, text)
-    def _nb(m):
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), m.group(2)))
-        if target not in pages: return m.group(1)  # not (yet) in nbs/: keep the words, drop the link
-        return f"[{m.group(1)}](" + posixpath.relpath(pages[target], posixpath.dirname(page) or ".") + ".ipynb" + (m.group(3) or "") + ")"
-    return _DOCS_NB_LINK.sub(_nb, text)
+    def _rel(m):
+        words, path, frag = m.group(1), m.group(2), m.group(3) or ""
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))  # relative to nbs/
+        if target in pages: return f"[{words}](" + posixpath.relpath(pages[target], posixpath.dirname(page) or ".") + ".ipynb" + frag + ")"
+        if target == ".." or target.startswith("../"):  # outside nbs/: the file on the web, or just the words
+            url = repo_url(posixpath.normpath(posixpath.join(nbs_dir, target))) if repo_url else None
+            return f"[{words}]({url}{frag})" if url else words
+        return words if path.endswith(".ipynb") else m.group(0)  # a notebook not (yet) in nbs/: keep the words, drop the link
+    return _DOCS_REL_LINK.sub(_rel, text)
 
 # %% ../nbs/95_docs.ipynb #2be5e696
 def _docs_fix_showdoc(md: str) -> str:
@@ -172,9 +202,12 @@ def api_anchors(nb: dict) -> set:
     mds = ("".join(o.get("data", {}).get("text/markdown", "")) for c in nb["cells"] for o in c.get("outputs", []))
     return {make_id(h.strip("` ")) for md in mds for h in re.findall(r"^#{1,6}\s+(.+?)\s*$", md, re.M)}
 
-def quarto_nb_to_myst(nb: dict, page: str, pages: dict, doc_url: str = "", anchors: dict | None = None) -> dict:
+def quarto_nb_to_myst(nb: dict, page: str, pages: dict, doc_url: str = "", anchors: dict | None = None,
+                      repo_url=None, nbs_dir: str = "nbs",  # as in `relink_markdown`
+                      ) -> dict:
     "The nbdev-processed notebook `nb` (JSON dict) as a myst-nb page named `page`."
     cells, fm = [], {}
+    relink = lambda md: relink_markdown(md, doc_url, page, pages, anchors, repo_url, nbs_dir)
     for c in nb["cells"]:
         src = "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
         if c["cell_type"] == "raw" and src.lstrip().startswith("---"):
@@ -182,12 +215,12 @@ def quarto_nb_to_myst(nb: dict, page: str, pages: dict, doc_url: str = "", ancho
             fm.update(yaml.safe_load(re.sub(r"\A\s*---\s*\n|\n---\s*\Z", "", src)) or {}); continue
         if c["cell_type"] == "markdown":
             if "THIS FILE WAS AUTOGENERATED" in src: continue
-            cells.append({"cell_type": "markdown", "id": c.get("id"), "metadata": {}, "source": relink_markdown(src, doc_url, page, pages, anchors)})
+            cells.append({"cell_type": "markdown", "id": c.get("id"), "metadata": {}, "source": relink(src)})
         elif c["cell_type"] == "code":
             c = quarto_cell_to_myst(c)
             for o in c["outputs"]:
                 md = o.get("data", {}).get("text/markdown")
-                if md is not None: o["data"]["text/markdown"] = relink_markdown(_docs_fix_showdoc("".join(md)), doc_url, page, pages, anchors)
+                if md is not None: o["data"]["text/markdown"] = relink(_docs_fix_showdoc("".join(md)))
             if c["source"].strip() or c["outputs"]: cells.append(c)
     head = f"# {fm.get('title') or page.rsplit('/', 1)[-1]}" + (f"\n\n> {fm['description']}" if fm.get("description") else "")
     cells.insert(0, {"cell_type": "markdown", "id": "golf-docs-title", "metadata": {}, "source": head})
@@ -316,8 +349,11 @@ def build_docs(out_dir: str | Path | None = None,  # where the HTML goes (defaul
     doc_url = (cfg.get("doc_host", "") + cfg.get("doc_baseurl", "")).rstrip("/")
     nbs = {rel: json.loads((proc / rel).read_text()) for rel in pages}
     anchors = {page: api_anchors(nbs[rel]) for rel, page in pages.items()}
+    git_url = cfg.get("git_url", "")
+    repo_url = repo_link(git_url, cfg.get("branch", "main"), _docs_repo_files(root)) if git_url else None
+    nbs_dir = Path(os.path.relpath(cfg.nbs_path, root)).as_posix()
     for rel, page in pages.items():
-        nb = quarto_nb_to_myst(nbs[rel], page, pages, doc_url, anchors)
+        nb = quarto_nb_to_myst(nbs[rel], page, pages, doc_url, anchors, repo_url, nbs_dir)
         if page == "index": nb["cells"].append({"cell_type": "markdown", "id": "golf-docs-toc", "metadata": {}, "source": docs_toctrees(list(pages.values()))})
         _docs_write(src / f"{page}.ipynb", json.dumps(nb, indent=1))
     if "index" not in pages.values():
