@@ -10,11 +10,11 @@ from typing import Any, Mapping, Sequence
 
 # %% auto #0
 __all__ = ['EVAL_MODES', 'EVAL_PREFIXES', 'RUNTIME_FIELDS', 'PRESETS', 'STEP_KNOBS', 'P180_BUDGET', 'MUON_NS', 'TRAIN_SAMPLINGS',
-           'QUANTIZER_KINDS', 'QUANT_CLIPS', 'GPTQ_CALIBS', 'GPTQ_ORDERS', 'DEFAULT_PRESET', 'ConfigError', 'RunConfig',
-           'eval_fields', 'env_name', 'parse_value', 'env_overrides', 'preset', 'proxy_scaled', 'Derived',
-           'grad_accum_for', 'derive', 'parse_inductor_config', 'layer_list', 'virtual_layers', 'validate_techniques',
-           'validate_ttt', 'triton_available', 'eval_compile_policy', 'validate', 'config_parser', 'resolve_config',
-           'config_to_json', 'config_from_json']
+           'QUANTIZER_KINDS', 'QUANT_CLIPS', 'GPTQ_CALIBS', 'GPTQ_ORDERS', 'GPTQ_GEN_ROPES', 'DEFAULT_PRESET',
+           'ConfigError', 'RunConfig', 'eval_fields', 'env_name', 'parse_value', 'env_overrides', 'preset',
+           'proxy_scaled', 'Derived', 'grad_accum_for', 'derive', 'parse_inductor_config', 'layer_list',
+           'virtual_layers', 'validate_techniques', 'validate_ttt', 'triton_available', 'eval_compile_policy',
+           'validate', 'config_parser', 'resolve_config', 'config_to_json', 'config_from_json']
 
 # %% ../nbs/00_config.ipynb #0b747c25
 class ConfigError(ValueError):
@@ -148,6 +148,8 @@ class RunConfig:
     gptq_calib_seqs: int = 64  # calibration sequences of train_seq_len tokens
     gptq_temperature: float = 0.8  # sampling temperature of ar calibration
     gptq_gen_batch: int = 8  # ar calibration sequences sampled at once (#1204: 8; more is faster, same distribution)
+    gptq_gen_cache: bool = True  # ar calibration runs one position per token on a key/value cache (golf_nb.model.KVCache), same samples; 0: a full forward of the prefix per token (#1204's, >155 s for 16 x 2048 on one H200)
+    gptq_gen_rope: str = "prefix"  # ar calibration past rope_ntk_len: prefix (a forward over each prefix, #1204's: the cache cannot serve it, the sampler falls back) or full (as one forward of train_seq_len tokens, as training sees them: cached)
     gptq_block: int = 128  # GPTQ columns per block of error feedback
     gptq_damp: float = 0.01  # GPTQ damping, as a fraction of the Hessian's mean diagonal
     gptq_order: str = "act"  # GPTQ column order: act (largest Hessian diagonal first) or natural
@@ -317,6 +319,7 @@ def virtual_layers(c: RunConfig, recurrent: bool = True) -> list[int]:
 MUON_NS = ("seed", "polar_express")  # Newton-Schulz coefficient schedules (golf_nb.muon)
 TRAIN_SAMPLINGS = ("stream", "windows")  # training orders: the seed's stream; #1204's windows (golf_nb.data)
 QUANTIZER_KINDS, QUANT_CLIPS, GPTQ_CALIBS, GPTQ_ORDERS = ("rtn", "gptq"), ("max", "search", "sdclip"), ("train", "ar"), ("act", "natural")
+GPTQ_GEN_ROPES = ("prefix", "full")  # how ar calibration rotates past rope_ntk_len (golf_nb.quant.generate_calib)
 
 def validate_techniques(c: RunConfig) -> None:
     "Raise `ConfigError` for a frontier technique set to a value, or combined with another knob, that cannot work."
@@ -345,13 +348,15 @@ def validate_techniques(c: RunConfig) -> None:
     need(c.adam_weight_decay == -1.0 or c.adam_weight_decay >= 0, f"adam_weight_decay must be >= 0 or -1, got {c.adam_weight_decay}")
     need(0.0 <= c.late_qat_threshold <= 1.0, f"late_qat_threshold must be in [0, 1], got {c.late_qat_threshold}")
     for name, allowed in (("muon_ns", MUON_NS), ("quantizer", QUANTIZER_KINDS), ("quant_clip", QUANT_CLIPS),
-                          ("gptq_calib", GPTQ_CALIBS), ("gptq_order", GPTQ_ORDERS), ("train_sampling", TRAIN_SAMPLINGS)):
+                          ("gptq_calib", GPTQ_CALIBS), ("gptq_order", GPTQ_ORDERS), ("train_sampling", TRAIN_SAMPLINGS),
+                          ("gptq_gen_rope", GPTQ_GEN_ROPES)):
         need(getattr(c, name) in allowed, f"{name} must be one of {', '.join(allowed)}, got {getattr(c, name)!r}")
     need(c.bigram_init in ("seed", "orthogonal"), f"bigram_init must be seed or orthogonal, got {c.bigram_init!r}")
     need(c.sdclip_k > 0, f"sdclip_k must be positive, got {c.sdclip_k}")
     need(c.gptq_calib_seqs >= 1 and c.gptq_gen_batch >= 1 and c.gptq_block >= 1 and c.gptq_damp >= 0,
          "gptq_calib_seqs, gptq_gen_batch and gptq_block must be >= 1 and gptq_damp >= 0")
     need(c.gptq_temperature > 0, f"gptq_temperature must be positive, got {c.gptq_temperature}")
+    need(isinstance(c.gptq_gen_cache, bool), f"gptq_gen_cache must be a bool, got {c.gptq_gen_cache!r}")
     need(c.int6_count >= 0, f"int6_count must be >= 0, got {c.int6_count}")
     need(c.int6_count == 0 or c.quantizer == "gptq", f"int6_count={c.int6_count} ranks matrices by their GPTQ Hessians: "
          "it needs quantizer=gptq, got quantizer=rtn")

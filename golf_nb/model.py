@@ -19,7 +19,7 @@ __all__ = ['SDPA_HAS_GQA', 'SEED465_N_PARAMS', 'SEED465_BLOCK_PARAMS', 'BF16_ROL
            'Rotary', 'apply_rotary', 'sdpa_backend', 'causal_attention', 'exclusive', 'CausalSelfAttention', 'MLP',
            'SmearGate', 'bigram_hash', 'BigramHash', 'ValueEmbedding', 'Block', 'GPT', 'recurrent_at', 'build_model',
            'count_params', 'seed465_param_names', 'seed_parity_faults', 'RoleError', 'param_role', 'param_roles',
-           'to_mixed_precision', 'cast_for_device']
+           'to_mixed_precision', 'cast_for_device', 'KVSlot', 'KVCache']
 
 # %% ../nbs/30_model.ipynb #909a0f32
 def rms_norm(x: torch.Tensor) -> torch.Tensor:
@@ -85,12 +85,14 @@ def sdpa_backend(name: str, device: torch.device):
     return sdpa_kernel([getattr(SDPBackend, _SDPA_BACKENDS[name])])
 
 def causal_attention(q, k, v, gqa_native: bool = False, backend: str = "auto") -> torch.Tensor:
-    "Causal SDPA of q (B, H, T, hd) over k, v (B, H_kv, T, hd), sharing each K/V head by H/H_kv query heads."
-    rep, kw = q.size(1) // k.size(1), {}
+    "Causal SDPA of q (B, H, T, hd) over k, v (B, H_kv, S, hd), sharing each K/V head by H/H_kv query heads; S > T: q is the last T."
+    rep, kw, T, S = q.size(1) // k.size(1), {}, q.size(2), k.size(2)
+    # SDPA's is_causal aligns the mask top-left; queries at the end of a cache need it bottom-right (one query: no mask)
+    if T < S: kw["attn_mask"] = None if T == 1 else torch.ones(T, S, dtype=torch.bool, device=q.device).tril(S - T)
     if rep > 1 and gqa_native and SDPA_HAS_GQA and backend != "efficient": kw["enable_gqa"] = True  # no GQA kernel
     elif rep > 1: k, v = k.repeat_interleave(rep, dim=1), v.repeat_interleave(rep, dim=1)
     with sdpa_backend(backend, q.device):
-        return F.scaled_dot_product_attention(q, k, v, is_causal=True, **kw)
+        return F.scaled_dot_product_attention(q, k, v, is_causal=T == S, **kw)
 
 # %% ../nbs/30_model.ipynb #42031ded
 def exclusive(y: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
@@ -122,7 +124,8 @@ class CausalSelfAttention(nn.Module):
 
     def forward(self, x: torch.Tensor, q_gain: torch.Tensor | None = None,  # default: this module's own
                 v_embed: torch.Tensor | None = None,  # (B, T, kv_dim) added to V (value embeddings)
-                xsa: bool = False) -> torch.Tensor:  # exclusive self-attention on the output
+                xsa: bool = False,  # exclusive self-attention on the output
+                kv=None) -> torch.Tensor:  # decoding: this layer's slot of a `KVCache` (x: the positions after it)
         B, T, C = x.shape
         q = self.c_q(x).view(B, T, self.num_heads, self.head_dim).transpose(1, 2)  # (B, H, T, hd)
         k = self.c_k(x).view(B, T, self.num_kv_heads, self.head_dim).transpose(1, 2)  # (B, H_kv, T, hd)
@@ -130,10 +133,12 @@ class CausalSelfAttention(nn.Module):
         if v_embed is not None: v = v + v_embed
         v = v.view(B, T, self.num_kv_heads, self.head_dim).transpose(1, 2)
         q, k = rms_norm(q), rms_norm(k)
-        cos, sin = self.rotary(T, x.device, q.dtype)
+        cos, sin = self.rotary(T if kv is None else kv.rope_len, x.device, q.dtype)
+        if kv is not None: cos, sin = cos[:, :, kv.pos:kv.pos + T], sin[:, :, kv.pos:kv.pos + T]  # x's rows of the table
         q, k = apply_rotary(q, cos, sin), apply_rotary(k, cos, sin)
         q = q * (self.q_gain if q_gain is None else q_gain).to(q.dtype)[None, :, None, None]
-        y = causal_attention(q, k, v, self.gqa_native, self.attn_backend)  # (B, H, T, hd)
+        keys, values = (k, v) if kv is None else kv(k, v)  # (B, H_kv, S, hd): S = T, or every position cached so far
+        y = causal_attention(q, keys, values, self.gqa_native, self.attn_backend)  # (B, H, T, hd)
         if xsa: y = exclusive(y, v)
         return self.proj(y.transpose(1, 2).contiguous().view(B, T, C))
 
@@ -161,9 +166,11 @@ class SmearGate(nn.Module):
         super().__init__()
         self.gate = nn.Parameter(torch.zeros(dim, dtype=torch.float32))
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:  # x: (B, T, C)
+    def forward(self, x: torch.Tensor,  # (B, T, C)
+                prev: torch.Tensor | None = None  # (B, 1, C): the position before x's first (decoding); None: zero
+                ) -> torch.Tensor:
         g = torch.sigmoid(self.gate.to(x.dtype))[None, None, :]
-        x_prev = torch.cat([torch.zeros_like(x[:, :1]), x[:, :-1]], dim=1)  # shifted right, zero at t=0
+        x_prev = torch.cat([torch.zeros_like(x[:, :1]) if prev is None else prev, x[:, :-1]], dim=1)  # shifted right
         return (1 - g) * x + g * x_prev
 
 # %% ../nbs/30_model.ipynb #798f407b
@@ -185,8 +192,11 @@ class BigramHash(nn.Module):
         if self.proj is not None: nn.init.zeros_(self.proj.weight)
         self.scale = nn.Parameter(torch.tensor(0.05, dtype=torch.float32))
 
-    def forward(self, tokens: torch.Tensor) -> torch.Tensor:  # (B, T) -> (B, T, model_dim)
-        h = self.embed(bigram_hash(tokens, self.num_buckets))
+    def forward(self, tokens: torch.Tensor,  # (B, T) -> (B, T, model_dim)
+                prev: torch.Tensor | None = None  # (B, 1): the token before tokens' first (decoding); None: none
+                ) -> torch.Tensor:
+        b = bigram_hash(tokens if prev is None else torch.cat([prev, tokens], 1), self.num_buckets)
+        h = self.embed(b if prev is None else b[:, 1:])
         if self.proj is not None: h = self.proj(h)
         return h * self.scale.to(h.dtype)
 
@@ -229,10 +239,10 @@ class Block(nn.Module):
         mix = self.resid_mix.to(x.dtype)
         return mix[0][None, None, :] * x + mix[1][None, None, :] * x0
 
-    def _attn(self, x, src, ve, xsa):  # src: the block whose matrices run; the gains and scales are this block's
+    def _attn(self, x, src, ve, xsa, kv=None):  # src: the block whose matrices run; the gains and scales are this block's
         h = self.attn_norm(x)
         if self.ln != 1.0: h = h * self.ln
-        return self.attn_scale.to(x.dtype)[None, None, :] * src.attn(h, self.attn.q_gain, ve, xsa)
+        return self.attn_scale.to(x.dtype)[None, None, :] * src.attn(h, self.attn.q_gain, ve, xsa, kv)
 
     def _mlp(self, x, mlp, h=None):  # h: x already RMS-normed (by the fused kernel)
         h = self.mlp_norm(x) if h is None else h
@@ -241,22 +251,24 @@ class Block(nn.Module):
 
     def forward(self, x: torch.Tensor, x0: torch.Tensor,  # both (B, T, C)
                 src: Block | None = None, mlp: nn.Module | None = None,  # matrices to run (default: this block's)
-                ve: torch.Tensor | None = None, xsa: bool = False) -> torch.Tensor:
+                ve: torch.Tensor | None = None, xsa: bool = False,
+                kv=None) -> torch.Tensor:  # decoding: this layer's slot of a `KVCache`
         src = self if src is None else src
         x, h = self._mix(x, x0), None
         if self.has_attn:
-            a = self._attn(x, src, ve, xsa)
+            a = self._attn(x, src, ve, xsa, kv)
             x, h = add_rms_norm(x, a) if self.fused_norm else (x + a, None)
         return x + self._mlp(x, src.mlp if mlp is None else mlp, h)
 
 # %% ../nbs/30_model.ipynb #a13ca51a
 def _parallel(self: Block, lane0, lane1, x0, src, mlp, ve, xsa,
              resid: torch.Tensor,  # (2,): lane scale before the attention and before the MLP write
-             post: torch.Tensor):  # (2, 2): [attention, MLP] output into [lane0, lane1]
+             post: torch.Tensor,  # (2, 2): [attention, MLP] output into [lane0, lane1]
+             kv=None):  # decoding: this layer's slot of a `KVCache`
     "One block on two residual lanes: attention reads lane0, the MLP lane1; each writes both."
     src = self if src is None else src
     if self.has_attn:
-        a, r, w = self._attn(self._mix(lane0, x0), src, ve, xsa), resid[0].to(lane0.dtype), post[0].to(lane0.dtype)
+        a, r, w = self._attn(self._mix(lane0, x0), src, ve, xsa, kv), resid[0].to(lane0.dtype), post[0].to(lane0.dtype)
         lane0, lane1 = r * lane0 + w[0] * a, r * lane1 + w[1] * a
     m, r, w = self._mlp(self._mix(lane1, x0), src.mlp if mlp is None else mlp), resid[1].to(lane0.dtype), post[1].to(lane0.dtype)
     return r * lane0 + w[0] * m, r * lane1 + w[1] * m
@@ -330,11 +342,15 @@ def _skip(self: GPT, x, s, i):
     if self.skip_gates is None: return x + ws
     return torch.lerp(ws, x, torch.sigmoid(self.skip_gates[i].to(x.dtype))[None, None, :])
 
-def _hidden(self: GPT, input_ids: torch.Tensor) -> torch.Tensor:
-    "Final-normed hidden states (B, T, C) of `input_ids` (B, T)."
+def _hidden(self: GPT, input_ids: torch.Tensor,
+            cache: KVCache | None = None  # decoding: input_ids continue the cache's positions, which then hold them too
+            ) -> torch.Tensor:
+    "Final-normed hidden states (B, T, C) of `input_ids` (B, T), the positions after those in `cache` if given."
+    if cache is not None: cache.check(self, input_ids)
     x = self.tok_emb(input_ids)
-    if self.bigram is not None: x = x + self.bigram(input_ids)
-    x = x0 = self.smear(rms_norm(x))
+    if self.bigram is not None: x = x + self.bigram(input_ids, None if cache is None else cache.last_tok)
+    e = rms_norm(x)  # what SmearGate mixes into the next position
+    x = x0 = self.smear(e, None if cache is None else cache.last_x)
     v2p, rep = self.v2p, max(self.recur_layers, default=-1) + 1  # virtual rep.. rep+len-1 are the repeats
     n_enc, ve = len(v2p) // 2, None if self.ve_shared is None else self.ve_shared(input_ids)
     skips, lanes = [], None  # lanes: (attention lane, MLP lane) once the parallel residuals start
@@ -347,10 +363,12 @@ def _hidden(self: GPT, input_ids: torch.Tensor) -> torch.Tensor:
             s, i = skips.pop(), v - n_enc
             if lanes is None: x = self._skip(x, s[1] if isinstance(s, tuple) else s, i)
             else: lanes = tuple(self._skip(l, si, i) for l, si in zip(lanes, s if isinstance(s, tuple) else (s, s)))
+        kv = None if cache is None else cache.slot(v)  # virtual layer v's keys and values
         if self.parallel_post is not None and p >= self.cfg.parallel_start:
-            lanes = blk.parallel(*(lanes or (x, x)), x0, src, mlp, vev, xsa, self.parallel_resid[p], self.parallel_post[p])
-        else: x = blk(x, x0, src, mlp, vev, xsa)
+            lanes = blk.parallel(*(lanes or (x, x)), x0, src, mlp, vev, xsa, self.parallel_resid[p], self.parallel_post[p], kv)
+        else: x = blk(x, x0, src, mlp, vev, xsa, kv)
         if v < n_enc: skips.append(lanes if lanes is not None else x)
+    if cache is not None: cache.advance(input_ids, e)
     return self.final_norm(x if lanes is None else (lanes[0] + lanes[1]) * 0.5)
 
 GPT._skip, GPT.hidden = _skip, _hidden
@@ -365,9 +383,9 @@ def _head(self: GPT, h: torch.Tensor) -> torch.Tensor:
     logits, c = self.raw_logits(h), self.cfg.logit_softcap
     return c * torch.tanh(logits / c)
 
-def _forward_logits(self: GPT, input_ids: torch.Tensor) -> torch.Tensor:
-    "Soft-capped logits (B, T, V)."
-    return self.head(self.hidden(input_ids))
+def _forward_logits(self: GPT, input_ids: torch.Tensor, cache: KVCache | None = None) -> torch.Tensor:
+    "Soft-capped logits (B, T, V); with `cache`, of the positions `input_ids` add to it (see `KVCache`)."
+    return self.head(self.hidden(input_ids, cache))
 
 def _forward(self: GPT, input_ids: torch.Tensor, target_ids: torch.Tensor) -> torch.Tensor:
     "Mean cross-entropy (fp32) of the soft-capped logits against `target_ids` (B, T)."
@@ -456,3 +474,59 @@ def cast_for_device(model: GPT, device, keep_rope_fp32: bool = False) -> GPT:
     device = torch.device(device)
     model.to(device)
     return to_mixed_precision(model, keep_rope_fp32=keep_rope_fp32) if device.type == "cuda" else model
+
+# %% ../nbs/30_model.ipynb #8fd3e364
+class KVSlot:
+    "One virtual layer's view of a `KVCache`, handed to its attention."
+    def __init__(self, cache: KVCache, layer: int):
+        self.cache, self.layer = cache, layer
+        self.pos, self.rope_len = cache.pos, cache.max_len  # the new positions start at pos, in a sequence of rope_len
+
+    def __call__(self, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        "Store the new positions' keys (rotated) and values (B, H_kv, T, hd); every position's so far."
+        return self.cache.append(self.layer, k, v)
+
+class KVCache:
+    "What decoding needs of the positions so far: each attention layer's keys and values, and the last token and embedding."
+    def __init__(self, model: GPT, batch: int, max_len: int):  # max_len: the positions it holds, and the RoPE length
+        self.layout, self.batch, self.max_len, self.pos = list(model.v2p), batch, max_len, 0
+        self.keys, self.values = {}, {}  # virtual layer -> (B, H_kv, max_len, hd), made on first use in k's dtype
+        self.last_tok, self.last_x = None, None  # (B, 1), (B, 1, C): for BigramHash and SmearGate
+
+    def slot(self, layer: int) -> KVSlot: return KVSlot(self, layer)
+
+    def check(self, model: GPT, input_ids: torch.Tensor) -> None:
+        "Refuse `input_ids` (B, T) that this cache cannot continue, naming why."
+        B, T = input_ids.shape
+        if list(model.v2p) != self.layout:
+            raise ValueError(f"recur_layers: the cache was made for virtual layers {self.layout}, the model now runs "
+                             f"{list(model.v2p)} (set_recurrence switched in between); make a new cache")
+        if B != self.batch: raise ValueError(f"the cache holds {self.batch} sequences, got a batch of {B}")
+        if self.pos + T > self.max_len:
+            raise ValueError(f"max_len={self.max_len}: the cache holds {self.pos} positions and cannot take {T} more")
+
+    def append(self, layer: int, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        "Keep virtual layer `layer`'s keys and values (B, H_kv, T, hd) of the new positions; every position's so far."
+        if layer not in self.keys:
+            self.keys[layer] = k.new_zeros(*k.shape[:2], self.max_len, k.size(3))
+            self.values[layer] = v.new_zeros(*v.shape[:2], self.max_len, v.size(3))
+        end = self.pos + k.size(2)
+        self.keys[layer][:, :, self.pos:end], self.values[layer][:, :, self.pos:end] = k, v
+        return self.keys[layer][:, :, :end], self.values[layer][:, :, :end]
+
+    def advance(self, input_ids: torch.Tensor, e: torch.Tensor) -> None:
+        "After a forward of `input_ids` (B, T) whose normed embeddings were `e` (B, T, C): they are the cache's now."
+        self.last_tok, self.last_x, self.pos = input_ids[:, -1:], e[:, -1:], self.pos + input_ids.size(1)
+
+def _kv_cache(self: GPT, batch: int, max_len: int,
+              prefix: bool = True  # refuse where a position's logits differ from a forward over its prefix (NTK stretch)
+              ) -> KVCache:
+    "An empty `KVCache` for `batch` sequences of up to `max_len` positions, rotated as one forward of `max_len` tokens."
+    ntk = self.cfg.rope_ntk_len
+    if prefix and ntk and max_len > ntk:
+        raise ValueError(f"rope_ntk_len={ntk}: a forward longer than that stretches every position's rotation by its "
+                         f"length, so forwards over prefixes of up to {max_len} tokens cannot be cached past {ntk} "
+                         "(prefix=False decodes as one forward of max_len tokens)")
+    return KVCache(self, batch, max_len)
+
+GPT.kv_cache = _kv_cache

@@ -26,10 +26,11 @@ __all__ = ['FP16_TINY', 'INT8_CLIP_PERCENTILE', 'SEARCH_QUANTILES', 'QUANTIZERS'
            'Quantizer', 'quantizer', 'row_kind', 'QuantPolicy', 'quant_policy', 'quant_category', 'tensor_rule',
            'tensor_policy', 'ArtifactError', 'meta_kind', 'quantize_tensor', 'QuantReport', 'store_tensor',
            'repeated_matrix', 'int6_by_sensitivity', 'with_int6_bits', 'quantize_state_dict', 'dequantize_state_dict',
-           'collect_hessians', 'damp_hessian', 'generate_calib', 'train_calib_seqs', 'Calibration', 'gptq_calibration',
-           'byte_shuffle', 'byte_unshuffle', 'Compressor', 'compress_payload', 'decompress_payload', 'calibrated_names',
-           'pack_with_report', 'pack_artifact', 'unpack_artifact', 'save_artifact', 'load_artifact', 'SizeError',
-           'size_account', 'check_size', 'code_bytes_of', 'quant_error_report', 'bytes_by_group']
+           'collect_hessians', 'damp_hessian', 'next_logits', 'sampling_path', 'generate_calib', 'train_calib_seqs',
+           'Calibration', 'gptq_calibration', 'byte_shuffle', 'byte_unshuffle', 'Compressor', 'compress_payload',
+           'decompress_payload', 'calibrated_names', 'pack_with_report', 'pack_artifact', 'unpack_artifact',
+           'save_artifact', 'load_artifact', 'SizeError', 'size_account', 'check_size', 'code_bytes_of',
+           'quant_error_report', 'bytes_by_group']
 
 # %% ../nbs/60_quant.ipynb #06e46e78
 FP16_TINY = torch.finfo(torch.float16).tiny  # smallest normal fp16, the floor of a stored scale
@@ -397,15 +398,34 @@ def damp_hessian(H: Tensor, frac: float = 0.01) -> Tensor:
     "`H` plus `frac` of its mean diagonal (at least 1e-6) on the diagonal: #1204's first damping, when it finalizes."
     return H + frac * H.diagonal().mean().clamp_min(1e-6) * torch.eye(H.shape[0], dtype=H.dtype)
 
+def next_logits(model: torch.nn.Module, toks: Tensor, seq_len: int, rope: str = "prefix",
+                cache=None  # a `KVCache` holding the first tokens of `toks`
+                ) -> Tensor:
+    "Logits (b, V) of the token after `toks` (b, t): by `cache`, or a full forward of the prefix (of it padded to `seq_len`, rope=full)."
+    if cache is not None: return model.head(model.hidden(toks[:, cache.pos:], cache)[:, -1])
+    t = toks.size(1)
+    if rope == "full": toks = torch.cat([toks, toks.new_zeros(toks.size(0), seq_len - t)], 1)  # causal: never seen
+    return model.head(model.hidden(toks)[:, t - 1]) if hasattr(model, "hidden") else model(toks)[:, t - 1]
+
+def sampling_path(model: torch.nn.Module, seq_len: int, cache: bool = True, rope: str = "prefix") -> tuple[bool, str]:
+    "Whether `generate_calib` can sample `model` on a key/value cache, and the path in words (why not, if not)."
+    if not cache: return False, "a full forward per token (gptq_gen_cache=0)"
+    if not hasattr(model, "kv_cache"): return False, f"a full forward per token ({type(model).__name__} has no kv_cache)"
+    try: model.kv_cache(1, seq_len, prefix=rope == "prefix")
+    except ValueError as e: return False, f"a full forward per token (no kv cache: {e})"
+    return True, "a kv cache"
+
 def generate_calib(model: torch.nn.Module, n_seqs: int, seq_len: int, vocab_size: int, temperature: float = 0.8,
                    seed: int = 1337, batch: int = 8,  # sequences sampled at once (#1204: 8)
-                   log: Callable | None = None  # called with a line when sampling starts and after each batch
+                   log: Callable | None = None,  # called with a line when sampling starts and after each batch
+                   cache: bool = True,  # decode on a `KVCache` where the model has one and it gives the same logits
+                   rope: str = "prefix"  # past rope_ntk_len: prefix (#1204's) or full (see `gptq_gen_rope`)
                    ) -> list[Tensor]:
     "`n_seqs` sequences (1, seq_len) sampled from `model` itself, each from a uniformly random first token."
     dev, t0 = next(model.parameters()).device, time.perf_counter()
     say = log or (lambda line: None)
-    say(f"gptq:generating {n_seqs} seqs x {seq_len} tokens, {batch} at a time, temperature {temperature}")
-    last = (lambda t: model.head(model.hidden(t)[:, -1])) if hasattr(model, "hidden") else (lambda t: model(t)[:, -1])
+    cached, path = sampling_path(model, seq_len, cache, rope)
+    say(f"gptq:generating {n_seqs} seqs x {seq_len} tokens, {batch} at a time, temperature {temperature}, with {path}")
     g, out, was_training = torch.Generator(device=dev).manual_seed(seed), [], model.training
     # SDPA picks its kernel while sampling: cuDNN, the training default, takes no 1-token keys and plans each length anew
     backends = [(m, m.attn_backend) for m in model.modules() if hasattr(m, "attn_backend")]
@@ -416,8 +436,10 @@ def generate_calib(model: torch.nn.Module, n_seqs: int, seq_len: int, vocab_size
         with torch.inference_mode(), amp:
             for start in range(0, n_seqs, batch):
                 toks = torch.randint(0, vocab_size, (min(batch, n_seqs - start), 1), device=dev, generator=g)  # (b, 1)
+                kv = model.kv_cache(toks.size(0), seq_len, prefix=rope == "prefix") if cached else None
                 for _ in range(seq_len - 1):   # the head runs on the last position only
-                    probs = torch.softmax(last(toks).float() / max(temperature, 1e-4), dim=-1)  # (b, V)
+                    logits = next_logits(model, toks, seq_len, rope, kv)
+                    probs = torch.softmax(logits.float() / max(temperature, 1e-4), dim=-1)  # (b, V)
                     toks = torch.cat([toks, torch.multinomial(probs, 1, generator=g)], dim=1)
                 out += [t[None].clone() for t in toks]
                 say(f"gptq:generated {len(out)}/{n_seqs} seqs in {time.perf_counter() - t0:.1f}s")
@@ -455,7 +477,7 @@ def gptq_calibration(model: torch.nn.Module, cfg: RunConfig,
     t0 = time.perf_counter()
     if cfg.gptq_calib == "ar":
         seqs = generate_calib(model, cfg.gptq_calib_seqs, cfg.train_seq_len, cfg.vocab_size, cfg.gptq_temperature, cfg.seed,
-                              cfg.gptq_gen_batch, log)
+                              cfg.gptq_gen_batch, log, cfg.gptq_gen_cache, cfg.gptq_gen_rope)
     elif batches is None: raise ValueError("gptq_calib=train needs training batches")
     else: seqs = train_calib_seqs(batches, cfg.gptq_calib_seqs)
     sync_device(dev); t1 = time.perf_counter()
