@@ -475,7 +475,7 @@ def cast_for_device(model: GPT, device, keep_rope_fp32: bool = False) -> GPT:
     model.to(device)
     return to_mixed_precision(model, keep_rope_fp32=keep_rope_fp32) if device.type == "cuda" else model
 
-# %% ../nbs/30_model.ipynb #8fd3e364
+# %% ../nbs/30_model.ipynb #61e3e6e9
 class KVSlot:
     "One virtual layer's view of a `KVCache`, handed to its attention."
     def __init__(self, cache: KVCache, layer: int):

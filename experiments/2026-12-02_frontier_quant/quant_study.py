@@ -41,7 +41,8 @@ VARIANTS = {   # name -> the quantization fields it sets on the run's config
     "rtn_int6_sdclip": dict(quantizer="rtn", quant_clip="sdclip", int6_count=0, mlp_bits=6, attn_bits=6),
     "gptq_train": dict(GPTQ, gptq_calib="train", mlp_bits=5, attn_bits=5),
     "gptq_train16": dict(GPTQ, gptq_calib="train", gptq_calib_seqs=16, mlp_bits=5, attn_bits=5),   # as many as gptq_ar16
-    "gptq_ar16": dict(GPTQ, gptq_calib="ar", gptq_calib_seqs=16, mlp_bits=5, attn_bits=5),   # 16 samples fit one call
+    "gptq_ar16": dict(GPTQ, gptq_calib="ar", gptq_calib_seqs=16, mlp_bits=5, attn_bits=5),   # #1204's sampling (full forwards)
+    "gptq_ar16_cached": dict(GPTQ, gptq_calib="ar", gptq_calib_seqs=16, gptq_gen_rope="full", mlp_bits=5, attn_bits=5),
     "gptq_ar": dict(GPTQ, gptq_calib="ar", mlp_bits=5, attn_bits=5),
     "gptq_ar_sdclip": dict(GPTQ, gptq_calib="ar", quant_clip="sdclip", mlp_bits=5, attn_bits=5),
     "gptq_ar_int6": dict(GPTQ, gptq_calib="ar", int6_count=0, mlp_bits=6, attn_bits=6)}
@@ -81,13 +82,13 @@ def study(run_dir: Path, names: list[str], out: Path, log=print,
                float_eval_s=float_s, device=torch.cuda.get_device_name(0) if state.device.type == "cuda" else "cpu",
                common=common or {}, variants={}, compressors={})
     log(f"float val_bpb {float_bpb:.5f} ({cfg.eval_mode}, {float_s:.1f} s)")
-    payload, calibs = None, {}   # GPTQ's Hessians by (calibration source, sequences): made once, from the float model
+    payload, calibs = None, {}   # GPTQ's Hessians by (source, sequences, rope): made once, from the float model
     for name in names:
         vcfg = validate(replace(cfg, **VARIANTS[name]))
         model.load_state_dict({k: v.to(state.device) for k, v in sd.items()}, strict=True)   # every variant from the float
         calib = None
         if vcfg.quantizer == "gptq":
-            key = (vcfg.gptq_calib, vcfg.gptq_calib_seqs)
+            key = (vcfg.gptq_calib, vcfg.gptq_calib_seqs, vcfg.gptq_gen_rope)
             if key not in calibs:
                 with torch.no_grad(), autocast(state.device):
                     calibs[key] = gptq_calibration(model, vcfg, train_batches(vcfg, state, vcfg.gptq_calib_seqs),
