@@ -10,11 +10,11 @@ from typing import Any, Mapping, Sequence
 
 # %% auto #0
 __all__ = ['EVAL_MODES', 'EVAL_PREFIXES', 'RUNTIME_FIELDS', 'PRESETS', 'STEP_KNOBS', 'P180_BUDGET', 'MUON_NS', 'TRAIN_SAMPLINGS',
-           'QUANTIZER_KINDS', 'QUANT_CLIPS', 'GPTQ_CALIBS', 'GPTQ_ORDERS', 'DEFAULT_PRESET', 'ConfigError', 'RunConfig',
-           'eval_fields', 'env_name', 'parse_value', 'env_overrides', 'preset', 'proxy_scaled', 'Derived',
-           'grad_accum_for', 'derive', 'parse_inductor_config', 'layer_list', 'virtual_layers', 'validate_techniques',
-           'validate_ttt', 'triton_available', 'eval_compile_policy', 'validate', 'config_parser', 'resolve_config',
-           'config_to_json', 'config_from_json']
+           'QUANTIZER_KINDS', 'QUANT_CLIPS', 'GPTQ_CALIBS', 'GPTQ_ORDERS', 'TENSOR_ORDERS', 'DEFAULT_PRESET',
+           'ConfigError', 'RunConfig', 'eval_fields', 'env_name', 'parse_value', 'env_overrides', 'preset',
+           'proxy_scaled', 'Derived', 'grad_accum_for', 'derive', 'parse_inductor_config', 'layer_list',
+           'virtual_layers', 'validate_techniques', 'validate_ttt', 'triton_available', 'eval_compile_policy',
+           'validate', 'config_parser', 'resolve_config', 'config_to_json', 'config_from_json']
 
 # %% ../nbs/00_config.ipynb #0b747c25
 class ConfigError(ValueError):
@@ -153,6 +153,7 @@ class RunConfig:
     gptq_order: str = "act"  # GPTQ column order: act (largest Hessian diagonal first) or natural
     int6_count: int = 0  # >0: the N most Hessian-sensitive block matrices int6 and the rest int5 (repeated layers first); 0: mlp_bits/attn_bits
     byte_shuffle: int = 0  # group the payload's bytes by position modulo N before compressing; 0: off
+    tensor_order: str = "model"  # payload order: model (the state dict's) or split (codes by kind and role, scales, kept tensors)
     save_float: bool = False  # also write the float weights the artifact is made from (final_model.pt), as records do
 
 # %% ../nbs/00_config.ipynb #0d96e84c
@@ -316,6 +317,7 @@ def virtual_layers(c: RunConfig, recurrent: bool = True) -> list[int]:
 MUON_NS = ("seed", "polar_express")  # Newton-Schulz coefficient schedules (golf_nb.muon)
 TRAIN_SAMPLINGS = ("stream", "windows")  # training orders: the seed's stream; #1204's windows (golf_nb.data)
 QUANTIZER_KINDS, QUANT_CLIPS, GPTQ_CALIBS, GPTQ_ORDERS = ("rtn", "gptq"), ("max", "search", "sdclip"), ("train", "ar"), ("act", "natural")
+TENSOR_ORDERS = ("model", "split")  # the payload's tensor orders (golf_nb.quant.payload_keys)
 
 def validate_techniques(c: RunConfig) -> None:
     "Raise `ConfigError` for a frontier technique set to a value, or combined with another knob, that cannot work."
@@ -344,7 +346,8 @@ def validate_techniques(c: RunConfig) -> None:
     need(c.adam_weight_decay == -1.0 or c.adam_weight_decay >= 0, f"adam_weight_decay must be >= 0 or -1, got {c.adam_weight_decay}")
     need(0.0 <= c.late_qat_threshold <= 1.0, f"late_qat_threshold must be in [0, 1], got {c.late_qat_threshold}")
     for name, allowed in (("muon_ns", MUON_NS), ("quantizer", QUANTIZER_KINDS), ("quant_clip", QUANT_CLIPS),
-                          ("gptq_calib", GPTQ_CALIBS), ("gptq_order", GPTQ_ORDERS), ("train_sampling", TRAIN_SAMPLINGS)):
+                          ("gptq_calib", GPTQ_CALIBS), ("gptq_order", GPTQ_ORDERS), ("train_sampling", TRAIN_SAMPLINGS),
+                          ("tensor_order", TENSOR_ORDERS)):
         need(getattr(c, name) in allowed, f"{name} must be one of {', '.join(allowed)}, got {getattr(c, name)!r}")
     need(c.bigram_init in ("seed", "orthogonal"), f"bigram_init must be seed or orthogonal, got {c.bigram_init!r}")
     need(c.sdclip_k > 0, f"sdclip_k must be positive, got {c.sdclip_k}")
