@@ -140,7 +140,7 @@ TECHNIQUES = {  # name: (on alone from p180, off alone from frontier1024_p180)
     "gptq": ("--quantizer gptq --gptq_calib train --gptq_calib_seqs 64", "--quantizer rtn --int6_count 0 --attn_bits 6 --quant_clip max"),
     "gptq_ar_calib": ("--quantizer gptq --gptq_calib ar --gptq_calib_seqs 16", None),   # frontier1024_p180 calibrates on training data
     "sdclip": ("--quant_clip sdclip", None),   # the frontier searches its clip
-    "brotli_shuffle": ("--compressor brotli --byte_shuffle 2", "--compressor zstd --byte_shuffle 0"),
+    "brotli_split": ("--compressor brotli --tensor_order split", "--compressor zstd --tensor_order model"),
 }
 TECHNIQUE_PRESETS = {"on": "p180", "off": "frontier1024_p180"}  # where each direction starts
 

@@ -10,9 +10,9 @@ from typing import Any, Mapping, Sequence
 
 # %% auto #0
 __all__ = ['EVAL_MODES', 'EVAL_PREFIXES', 'RUNTIME_FIELDS', 'PRESETS', 'STEP_KNOBS', 'P180_BUDGET', 'MUON_NS', 'TRAIN_SAMPLINGS',
-           'QUANTIZER_KINDS', 'QUANT_CLIPS', 'GPTQ_CALIBS', 'GPTQ_ORDERS', 'GPTQ_GEN_ROPES', 'DEFAULT_PRESET',
-           'ConfigError', 'RunConfig', 'eval_fields', 'env_name', 'parse_value', 'env_overrides', 'preset',
-           'proxy_scaled', 'Derived', 'grad_accum_for', 'derive', 'parse_inductor_config', 'layer_list',
+           'QUANTIZER_KINDS', 'QUANT_CLIPS', 'GPTQ_CALIBS', 'GPTQ_ORDERS', 'GPTQ_GEN_ROPES', 'TENSOR_ORDERS',
+           'DEFAULT_PRESET', 'ConfigError', 'RunConfig', 'eval_fields', 'env_name', 'parse_value', 'env_overrides',
+           'preset', 'proxy_scaled', 'Derived', 'grad_accum_for', 'derive', 'parse_inductor_config', 'layer_list',
            'virtual_layers', 'validate_techniques', 'validate_ttt', 'triton_available', 'eval_compile_policy',
            'validate', 'config_parser', 'resolve_config', 'config_to_json', 'config_from_json']
 
@@ -155,6 +155,7 @@ class RunConfig:
     gptq_order: str = "act"  # GPTQ column order: act (largest Hessian diagonal first) or natural
     int6_count: int = 0  # >0: the N most Hessian-sensitive block matrices int6 and the rest int5 (repeated layers first); 0: mlp_bits/attn_bits
     byte_shuffle: int = 0  # group the payload's bytes by position modulo N before compressing; 0: off
+    tensor_order: str = "model"  # payload order: model (the state dict's) or split (codes by kind and role, scales, kept tensors)
     save_float: bool = False  # also write the float weights the artifact is made from (final_model.pt), as records do
 
 # %% ../nbs/00_config.ipynb #0d96e84c
@@ -240,7 +241,8 @@ PRESETS["frontier1024"] = {**PRESETS["seed465"], **dict(
     layer0_attn=False, bigram_init="orthogonal", small_matrices_adam=True, ema_decay=0.997, swa_enabled=False,
     post_average_eval=True, fp16_keep_name_patterns="none",
     quantizer="gptq", gptq_calib="ar", gptq_calib_seqs=64, gptq_temperature=0.8, quant_clip="search", int6_count=32,
-    mlp_bits=5, attn_bits=5, embed_quant="int8", compressor="brotli", byte_shuffle=2, train_sampling="windows")}
+    mlp_bits=5, attn_bits=5, embed_quant="int8", compressor="brotli", byte_shuffle=0, tensor_order="split",
+    train_sampling="windows")}
 
 # %% ../nbs/00_config.ipynb #6bf45015
 STEP_KNOBS = ("warmdown_iters", "muon_momentum_warmup_steps", "recur_start_step", "swa_every")  # counted in steps
@@ -320,6 +322,7 @@ MUON_NS = ("seed", "polar_express")  # Newton-Schulz coefficient schedules (golf
 TRAIN_SAMPLINGS = ("stream", "windows")  # training orders: the seed's stream; #1204's windows (golf_nb.data)
 QUANTIZER_KINDS, QUANT_CLIPS, GPTQ_CALIBS, GPTQ_ORDERS = ("rtn", "gptq"), ("max", "search", "sdclip"), ("train", "ar"), ("act", "natural")
 GPTQ_GEN_ROPES = ("prefix", "full")  # how ar calibration rotates past rope_ntk_len (golf_nb.quant.generate_calib)
+TENSOR_ORDERS = ("model", "split")  # the payload's tensor orders (golf_nb.quant.payload_keys)
 
 def validate_techniques(c: RunConfig) -> None:
     "Raise `ConfigError` for a frontier technique set to a value, or combined with another knob, that cannot work."
@@ -349,7 +352,7 @@ def validate_techniques(c: RunConfig) -> None:
     need(0.0 <= c.late_qat_threshold <= 1.0, f"late_qat_threshold must be in [0, 1], got {c.late_qat_threshold}")
     for name, allowed in (("muon_ns", MUON_NS), ("quantizer", QUANTIZER_KINDS), ("quant_clip", QUANT_CLIPS),
                           ("gptq_calib", GPTQ_CALIBS), ("gptq_order", GPTQ_ORDERS), ("train_sampling", TRAIN_SAMPLINGS),
-                          ("gptq_gen_rope", GPTQ_GEN_ROPES)):
+                          ("gptq_gen_rope", GPTQ_GEN_ROPES), ("tensor_order", TENSOR_ORDERS)):
         need(getattr(c, name) in allowed, f"{name} must be one of {', '.join(allowed)}, got {getattr(c, name)!r}")
     need(c.bigram_init in ("seed", "orthogonal"), f"bigram_init must be seed or orthogonal, got {c.bigram_init!r}")
     need(c.sdclip_k > 0, f"sdclip_k must be positive, got {c.sdclip_k}")

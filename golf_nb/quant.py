@@ -12,7 +12,7 @@ from typing import Callable
 import numpy as np
 import torch
 from torch import Tensor
-from .config import RunConfig, derive, layer_list, GPTQ_ORDERS
+from .config import RunConfig, derive, layer_list, GPTQ_ORDERS, TENSOR_ORDERS
 from .model import param_role
 from .files import write_atomic
 from .dist import sync_device
@@ -21,16 +21,16 @@ except ImportError: zstandard = None
 
 # %% auto #0
 __all__ = ['FP16_TINY', 'INT8_CLIP_PERCENTILE', 'SEARCH_QUANTILES', 'QUANTIZERS', 'SHUFFLE_TAG', 'ZSTD_MAGIC', 'ARTIFACT_MAGIC',
-           'COMPRESSORS', 'ARTIFACT_CAP', 'int_range', 'quantize_rows', 'dequantize_rows', 'quantize_rows_clip',
-           'clip_scales', 'round_rows', 'quantize_rows_clipped', 'gptq_inverse', 'gptq_round', 'gptq_quantize',
-           'Quantizer', 'quantizer', 'row_kind', 'QuantPolicy', 'quant_policy', 'quant_category', 'tensor_rule',
-           'tensor_policy', 'ArtifactError', 'meta_kind', 'quantize_tensor', 'QuantReport', 'store_tensor',
-           'repeated_matrix', 'int6_by_sensitivity', 'with_int6_bits', 'quantize_state_dict', 'dequantize_state_dict',
-           'collect_hessians', 'damp_hessian', 'next_logits', 'sampling_path', 'generate_calib', 'train_calib_seqs',
-           'Calibration', 'gptq_calibration', 'byte_shuffle', 'byte_unshuffle', 'Compressor', 'compress_payload',
-           'decompress_payload', 'calibrated_names', 'pack_with_report', 'pack_artifact', 'unpack_artifact',
-           'save_artifact', 'load_artifact', 'SizeError', 'size_account', 'check_size', 'code_bytes_of',
-           'quant_error_report', 'bytes_by_group']
+           'ORDER_TAG', 'COMPRESSORS', 'PAYLOAD_PARTS', 'ARTIFACT_CAP', 'int_range', 'quantize_rows', 'dequantize_rows',
+           'quantize_rows_clip', 'clip_scales', 'round_rows', 'quantize_rows_clipped', 'gptq_inverse', 'gptq_round',
+           'gptq_quantize', 'Quantizer', 'quantizer', 'row_kind', 'QuantPolicy', 'quant_policy', 'quant_category',
+           'tensor_rule', 'tensor_policy', 'ArtifactError', 'meta_kind', 'quantize_tensor', 'QuantReport',
+           'store_tensor', 'repeated_matrix', 'int6_by_sensitivity', 'with_int6_bits', 'quantize_state_dict',
+           'dequantize_state_dict', 'collect_hessians', 'damp_hessian', 'next_logits', 'sampling_path',
+           'generate_calib', 'train_calib_seqs', 'Calibration', 'gptq_calibration', 'byte_shuffle', 'byte_unshuffle',
+           'Compressor', 'compress_payload', 'header_fields', 'decompress_payload', 'matrix_role', 'payload_keys',
+           'calibrated_names', 'pack_with_report', 'pack_artifact', 'unpack_artifact', 'save_artifact', 'load_artifact',
+           'SizeError', 'size_account', 'check_size', 'code_bytes_of', 'quant_error_report', 'bytes_by_group']
 
 # %% ../nbs/60_quant.ipynb #06e46e78
 FP16_TINY = torch.finfo(torch.float16).tiny  # smallest normal fp16, the floor of a stored scale
@@ -206,6 +206,7 @@ class QuantPolicy:
     recur_layers: tuple = ()  # the repeated layers, ranked first for int6
     bits: tuple = ()  # (name, bits) pairs chosen by sensitivity; they override mlp_bits and attn_bits
     byte_shuffle: int = 0  # group the payload's bytes by position modulo this before compressing; 0: off
+    tensor_order: str = "model"  # the payload's tensor order: model or split (`payload_keys`)
 
 def quant_policy(cfg: RunConfig | QuantPolicy) -> QuantPolicy:
     "The quantization policy of run config `cfg` (a `QuantPolicy` is returned as is)."
@@ -215,7 +216,8 @@ def quant_policy(cfg: RunConfig | QuantPolicy) -> QuantPolicy:
                        cfg.attn_bits, d.control_patterns, quantizer=cfg.quantizer, clip=cfg.quant_clip,
                        sdclip_k=cfg.sdclip_k, gptq_block=cfg.gptq_block, gptq_damp=cfg.gptq_damp,
                        gptq_order=cfg.gptq_order, int6_count=cfg.int6_count,
-                       recur_layers=tuple(layer_list(cfg, "recur_layers")), byte_shuffle=cfg.byte_shuffle)
+                       recur_layers=tuple(layer_list(cfg, "recur_layers")), byte_shuffle=cfg.byte_shuffle,
+                       tensor_order=cfg.tensor_order)
 
 def quant_category(name: str) -> str:
     "The seed's category of a tensor name, for reports: embed, mlp, attn or other."
@@ -506,6 +508,7 @@ def byte_unshuffle(data: bytes, stride: int) -> bytes:
 # %% ../nbs/60_quant.ipynb #c77b4d16
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 ARTIFACT_MAGIC = b"GNBA"  # then one byte n and the compressor's name in n ASCII bytes
+ORDER_TAG = "+order:"  # in the header after the shuffle's tag, then the tensor order (none: model)
 
 @dataclass(frozen=True)
 class Compressor:
@@ -532,7 +535,8 @@ COMPRESSORS: dict[str, Compressor] = {  # name -> compressor (and a choice of `c
 
 def compress_payload(raw: bytes, compressor: str = "zstd",
                      header: bool = False,  # start with the header naming the compressor (as an artifact does)
-                     shuffle: int = 0  # byte-shuffle stride applied before compressing (`byte_shuffle`); 0: none
+                     shuffle: int = 0,  # byte-shuffle stride applied before compressing (`byte_shuffle`); 0: none
+                     order: str = "model"  # the tensor order `raw` was saved in (`payload_keys`), named in the header
                      ) -> bytes:
     "`raw` compressed by `compressor` (zstd falls back to zlib, with a warning, if zstandard is missing)."
     if compressor not in COMPRESSORS:
@@ -540,21 +544,34 @@ def compress_payload(raw: bytes, compressor: str = "zstd",
     if compressor == "zstd" and zstandard is None:
         warnings.warn("zstandard is not installed: compressing the artifact with zlib level 9 instead (larger)")
         compressor = "zlib"
-    name = (compressor + (f"{SHUFFLE_TAG}{shuffle}" if shuffle else "")).encode("ascii")
+    if order not in TENSOR_ORDERS: raise ValueError(f"order must be one of {', '.join(TENSOR_ORDERS)}, got {order!r}")
+    tags = (f"{SHUFFLE_TAG}{shuffle}" if shuffle else "") + (f"{ORDER_TAG}{order}" if order != "model" else "")
+    name = (compressor + tags).encode("ascii")
     body = COMPRESSORS[compressor].compress(byte_shuffle(raw, shuffle) if shuffle else raw)
     return (ARTIFACT_MAGIC + bytes([len(name)]) + name if header else b"") + body
+
+def header_fields(name: str, source: str = "artifact") -> tuple[str, int, str]:
+    "(compressor, shuffle stride, tensor order) of a header's name, such as `brotli+shuffle2+order:split`."
+    comp, *tags = name.split("+")
+    shuffle, order = 0, "model"
+    for tag in tags:
+        if tag.startswith(SHUFFLE_TAG[1:]):
+            stride = tag[len(SHUFFLE_TAG) - 1:]
+            if not (stride.isdigit() and int(stride) > 0):
+                raise ArtifactError(f"{source}: bad byte-shuffle stride {stride!r} in its header")
+            shuffle = int(stride)
+        elif tag.startswith(ORDER_TAG[1:]) and tag[len(ORDER_TAG) - 1:] in TENSOR_ORDERS: order = tag[len(ORDER_TAG) - 1:]
+        else: raise ArtifactError(f"{source}: unknown tag {tag!r} in its header")
+    if comp not in COMPRESSORS: raise ArtifactError(f"{source}: unknown compressor {comp!r} in its header")
+    return comp, shuffle, order
 
 def decompress_payload(blob: bytes, source: str = "artifact") -> bytes:
     "The bytes compressed in `blob`, behind a header or a bare zstd or zlib stream; `source` names it in errors."
     if blob[:4] == ARTIFACT_MAGIC:
         n = blob[4] if len(blob) > 4 else 0
         if n == 0 or len(blob) < 5 + n: raise ArtifactError(f"{source}: corrupt artifact header")
-        name, body = bytes(blob[5:5 + n]).decode("ascii", "replace"), blob[5 + n:]
-        name, tag, stride = name.partition(SHUFFLE_TAG)
-        if tag and not (stride.isdigit() and int(stride) > 0):
-            raise ArtifactError(f"{source}: bad byte-shuffle stride {stride!r} in its header")
-        if name not in COMPRESSORS: raise ArtifactError(f"{source}: unknown compressor {name!r} in its header")
-        shuffle = int(stride) if tag else 0
+        name, shuffle, _ = header_fields(bytes(blob[5:5 + n]).decode("ascii", "replace"), source)
+        body = blob[5 + n:]
     elif blob[:4] == ZSTD_MAGIC: name, body, shuffle = "zstd", blob, 0
     elif len(blob) >= 2 and blob[0] & 0x0F == 8 and (blob[0] << 8 | blob[1]) % 31 == 0: name, body, shuffle = "zlib", blob, 0
     else:
@@ -563,6 +580,24 @@ def decompress_payload(blob: bytes, source: str = "artifact") -> bytes:
     except ModuleNotFoundError as e: raise ArtifactError(f"{source}: compressed with {name}, but {e}") from None
     except Exception as e: raise ArtifactError(f"{source}: corrupt or truncated {name} data ({e})") from None
     return byte_unshuffle(raw, shuffle) if shuffle else raw
+
+# %% ../nbs/60_quant.ipynb #e907e0cb
+def matrix_role(key: str) -> str:
+    "A block tensor's name without its layer and part (`blocks.3.attn.c_q.weight.q`: `attn.c_q.weight`); '' elsewhere."
+    m = re.match(r"(?:blocks|repeat_mlp)\.\d+\.(.*?)(?:\.q|\.scale)?$", key)
+    return m[1] if m else ""
+
+PAYLOAD_PARTS = ("q", "scale", "kept")  # the sections of a split payload, in order
+
+def payload_keys(meta: dict, order: str = "model") -> list[str]:
+    "The stored keys of an artifact with `meta`, in the order its payload holds them under tensor order `order`."
+    if order not in TENSOR_ORDERS: raise ValueError(f"order must be one of {', '.join(TENSOR_ORDERS)}, got {order!r}")
+    parts = []  # (key, kind, part), the state dict's order: a quantized tensor's codes, then its scales
+    for name, m in meta.items():
+        kind = meta_kind(m)
+        parts += [(name, kind, "kept")] if quantizer(kind).kept else [(name + ".q", kind, "q"), (name + ".scale", kind, "scale")]
+    if order == "split": parts = sorted(parts, key=lambda p: (PAYLOAD_PARTS.index(p[2]), p[1], matrix_role(p[0])))  # stable
+    return [k for k, _, _ in parts]
 
 # %% ../nbs/60_quant.ipynb #6ba22b36
 def calibrated_names(sd: dict, p: QuantPolicy) -> list[str]:
@@ -590,8 +625,8 @@ def pack_with_report(sd: dict, cfg: RunConfig | QuantPolicy,
     q, meta = quantize_state_dict(sd, p, stats, rep)
     rep.quant_s = time.perf_counter() - t0
     buf = io.BytesIO()
-    torch.save({"w": q, "m": meta}, buf)
-    return compress_payload(buf.getvalue(), p.compressor, header=True, shuffle=p.byte_shuffle), rep
+    torch.save({"w": {k: q[k] for k in payload_keys(meta, p.tensor_order)}, "m": meta}, buf)
+    return compress_payload(buf.getvalue(), p.compressor, header=True, shuffle=p.byte_shuffle, order=p.tensor_order), rep
 
 def pack_artifact(sd: dict, cfg: RunConfig | QuantPolicy,
                   stats: dict | None = None,  # calibration statistics by tensor name (`collect_hessians`)
