@@ -6,14 +6,17 @@ val_bpb (artifact against float, one evaluator), the bytes, and the time.
 
 RUN_DIR is a golf_nb run folder trained with `--save_float 1` (it holds config.json, final_model.pt and
 summary.json). Every variant starts from the same float weights and changes only quantization fields of the run's
-config; each is packed as `finish_run` packs (`pack_with_report`, under bf16 autocast), read back, and scored by the
-run's own evaluator (`eval_mode`). GPTQ's Hessians are made once per calibration source (they depend on the float
-model only) and their time is added to each variant that uses them. The float model is scored first, by the same evaluator: the gap is the artifact's
-val_bpb minus that. The compressors are then compared on one payload, the recipe's (`gptq_ar`, or the first variant
+config; each is packed as `finish_run` packs (`pack_with_report`), read back, and scored by the run's own evaluator
+(`eval_mode`). GPTQ's Hessians are made once per (calibration source, sequences, rope) on the GPU (they depend on the
+float model only) and their time is added to each variant that uses them. Packing is CPU work (GPTQ's rounding and
+brotli-11, ~80-110 s a variant on an H200 machine's CPU): `--workers N` processes pack variants while the GPU scores
+the ones already packed. The float model is scored first, by the same evaluator: the gap is the artifact's val_bpb
+minus that. The compressors are then compared on one payload, the recipe's (`gptq_ar`, or the first variant
 run). Results go to FILE (default RUN_DIR/quant_study.json) as the study goes, so a killed study keeps what it did.
 """
 from __future__ import annotations
-import argparse, sys, time
+import argparse, multiprocessing as mp, os, sys, time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from golf_nb.config import derive, parse_value, validate  # noqa: E402
 from golf_nb.data import DistributedTokenLoader, train_pattern  # noqa: E402
-from golf_nb.dist import init_distributed, sync_device  # noqa: E402
+from golf_nb.dist import init_distributed  # noqa: E402
 from golf_nb.evaluate import final_evaluation, load_eval_data  # noqa: E402
 from golf_nb.files import write_json_atomic  # noqa: E402
 from golf_nb.launch import as_trained, saved_config  # noqa: E402
@@ -63,6 +66,12 @@ def train_batches(cfg, state, n: int):
     loader = DistributedTokenLoader(train_pattern(cfg.data_path), 0, 1, state.device, vocab_size=cfg.vocab_size)
     for _ in range(n): yield loader.next_batch(cfg.train_batch_tokens, cfg.train_seq_len, derive(cfg, 1).grad_accum_steps)
 
+def timed_pack(sd: dict, cfg, stats) -> tuple[bytes, object, float]:
+    "`pack_with_report(sd, cfg, stats)` and its wall time: CPU work only (the Hessians are made), run in a worker."
+    t0 = time.perf_counter()
+    blob, rep = pack_with_report(sd, cfg, stats=stats)
+    return blob, rep, time.perf_counter() - t0
+
 def score(model, val, luts, cfg, state) -> tuple[float, float]:
     "`(val_bpb, seconds)` of `model` under `cfg`'s evaluator."
     res, ms = final_evaluation(model, val, luts, cfg, state, log=lambda line: None)
@@ -70,7 +79,8 @@ def score(model, val, luts, cfg, state) -> tuple[float, float]:
 
 def study(run_dir: Path, names: list[str], out: Path, log=print,
           common: dict | None = None,  # config fields set for every variant
-          compressors: bool = True  # compare the compressors on one payload at the end
+          compressors: bool = True,  # compare the compressors on one payload at the end
+          workers: int = 0  # processes packing variants while the GPU scores others (0: one after another, here)
           ) -> dict:
     "Run the variants `names` on `run_dir`'s float weights; write and return the results."
     state = init_distributed()
@@ -82,10 +92,10 @@ def study(run_dir: Path, names: list[str], out: Path, log=print,
                float_eval_s=float_s, device=torch.cuda.get_device_name(0) if state.device.type == "cuda" else "cpu",
                common=common or {}, variants={}, compressors={})
     log(f"float val_bpb {float_bpb:.5f} ({cfg.eval_mode}, {float_s:.1f} s)")
-    payload, calibs = None, {}   # GPTQ's Hessians by (source, sequences, rope): made once, from the float model
-    for name in names:
+    payload, calibs, jobs = None, {}, {}   # GPTQ's Hessians by (source, sequences, rope): made once, from the float model
+    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) if workers > 0 else None
+    for name in names:   # calibrate on the GPU in order (the model holds the float weights throughout), pack on the CPUs
         vcfg = validate(replace(cfg, **VARIANTS[name]))
-        model.load_state_dict({k: v.to(state.device) for k, v in sd.items()}, strict=True)   # every variant from the float
         calib = None
         if vcfg.quantizer == "gptq":
             key = (vcfg.gptq_calib, vcfg.gptq_calib_seqs, vcfg.gptq_gen_rope)
@@ -94,20 +104,22 @@ def study(run_dir: Path, names: list[str], out: Path, log=print,
                     calibs[key] = gptq_calibration(model, vcfg, train_batches(vcfg, state, vcfg.gptq_calib_seqs),
                                                    calibrated_names(sd, quant_policy(vcfg)), log)
             calib = calibs[key]
-        sync_device(state.device); t0 = time.perf_counter()
-        with torch.no_grad(), autocast(state.device):
-            blob, rep = pack_with_report(sd, vcfg, stats=calib and calib.hessians)
-        pack_s = time.perf_counter() - t0 + (calib.gen_s + calib.hessian_s if calib else 0.0)   # calibration counted in
+        args = (sd, vcfg, calib and calib.hessians)
+        jobs[name] = (vcfg, calib, pool.submit(timed_pack, *args) if pool else timed_pack(*args))
+    for name, (vcfg, calib, job) in jobs.items():   # score each artifact as its packing ends, in order
+        blob, rep, pack_wall = job.result() if pool else job
+        pack_s = pack_wall + (calib.gen_s + calib.hessian_s if calib else 0.0)   # calibration counted in
         if calib: rep.calib, rep.seqs, rep.gen_s, rep.hessian_s = calib.source, calib.seqs, calib.gen_s, calib.hessian_s
         model.load_state_dict(unpack_artifact(blob, sd, name), strict=True)
         bpb, eval_s = score(model, val, luts, vcfg, state)
         res["variants"][name] = dict(fields=VARIANTS[name], val_bpb=bpb, gap=bpb - float_bpb, bytes_model=len(blob),
-                                     compressor=vcfg.compressor, byte_shuffle=vcfg.byte_shuffle, pack_s=pack_s,
-                                     gen_s=rep.gen_s, hessian_s=rep.hessian_s, quant_s=rep.quant_s, eval_s=eval_s,
-                                     report=rep.lines())
+                                     compressor=vcfg.compressor, byte_shuffle=vcfg.byte_shuffle,
+                                     tensor_order=vcfg.tensor_order, pack_s=pack_s, gen_s=rep.gen_s,
+                                     hessian_s=rep.hessian_s, quant_s=rep.quant_s, eval_s=eval_s, report=rep.lines())
         log(f"{name}: val_bpb {bpb:.5f} gap {bpb - float_bpb:+.5f} bytes {len(blob):,} pack {pack_s:.1f} s")
         if payload is None or name == "gptq_ar": payload = (name, decompress_payload(blob, name))
         write_json_atomic(out, res)
+    if pool: pool.shutdown()
     if payload is not None and compressors:
         res["compressors_payload"] = payload[0]
         for comp, shuffle in COMPRESSIONS:
@@ -128,6 +140,8 @@ if __name__ == "__main__":
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--compressors", type=int, default=1, help="1: compare the compressors at the end (0: skip; "
                     "compressors.py compares them on a returned artifact without a GPU)")
+    ap.add_argument("--workers", type=int, default=min(8, os.cpu_count() or 1),
+                    help="processes that pack variants in parallel (brotli-11 takes ~80-110 s a variant), 0: none")
     ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="a config field for every variant")
     ns = ap.parse_args()
     bad_set = [s for s in ns.set if "=" not in s]
@@ -137,5 +151,6 @@ if __name__ == "__main__":
     if bad: sys.exit(f"quant_study: unknown variant(s) {', '.join(bad)}; known: {', '.join(VARIANTS)}")
     try:
         common = {k: parse_value(k, v) for k, v in (s.split("=", 1) for s in ns.set)}
-        study(ns.run_dir, names, ns.out or ns.run_dir / "quant_study.json", common=common, compressors=bool(ns.compressors))
+        study(ns.run_dir, names, ns.out or ns.run_dir / "quant_study.json", common=common, compressors=bool(ns.compressors),
+              workers=ns.workers)
     except (FileNotFoundError, ValueError) as e: sys.exit(f"quant_study: {e}")
