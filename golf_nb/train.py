@@ -110,11 +110,15 @@ def setup_run(cfg: RunConfig, log: RunLog, state: DistState, checkpoint: dict | 
                checkpoint, Progress())
 
 # %% ../nbs/70_train.ipynb #5b433b65
-def _validate(run: Run, p: Progress, accum: int) -> None:
+def _eval_now(run: Run, accum: int) -> EvalResult:
+    "The in-training validation of `run.model`'s current weights, `val_batch_size` tokens a batch across ranks."
     cfg, state = run.cfg, run.state
     vs = max(1, cfg.val_batch_size // (state.world_size * accum * cfg.train_seq_len))
-    p.last_val = eval_val(run.model, run.val_tokens, run.luts, cfg.train_seq_len, vs, state)
-    run.log(f"step:{p.step}/{cfg.iterations} val_loss:{p.last_val.loss:.4f} val_bpb:{p.last_val.bpb:.4f} "
+    return eval_val(run.model, run.val_tokens, run.luts, cfg.train_seq_len, vs, state)
+
+def _validate(run: Run, p: Progress, accum: int) -> None:
+    p.last_val = _eval_now(run, accum)
+    run.log(f"step:{p.step}/{run.cfg.iterations} val_loss:{p.last_val.loss:.4f} val_bpb:{p.last_val.bpb:.4f} "
             f"train_time:{p.train_ms:.0f}ms step_avg:{p.train_ms / max(p.step, 1):.2f}ms")
 
 def run_training(run: Run) -> Progress:
@@ -188,8 +192,7 @@ def run_training(run: Run) -> Progress:
     if ema is not None: ema.apply(base_model); averaged = True; log(f"ema:applied decay {cfg.ema_decay}")
     elif swa is not None and swa.apply(base_model): averaged = True; log(f"swa:applying averaged {swa.count} checkpoints")
     if averaged and cfg.post_average_eval:   # the same validation as the last step's, on the averaged weights
-        vs = max(1, cfg.val_batch_size // (state.world_size * accum * cfg.train_seq_len))
-        p.post_average = eval_val(model, run.val_tokens, run.luts, cfg.train_seq_len, vs, state)
+        p.post_average = _eval_now(run, accum)
         log(f"post_average val_loss:{p.post_average.loss:.4f} val_bpb:{p.post_average.bpb:.4f}")
     return p
 
