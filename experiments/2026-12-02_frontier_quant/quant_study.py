@@ -12,7 +12,12 @@ float model only) and their time is added to each variant that uses them. Packin
 brotli-11, ~80-110 s a variant on an H200 machine's CPU): `--workers N` processes pack variants while the GPU scores
 the ones already packed. The float model is scored first, by the same evaluator: the gap is the artifact's val_bpb
 minus that. The compressors are then compared on one payload, the recipe's (`gptq_ar`, or the first variant
-run). Results go to FILE (default RUN_DIR/quant_study.json) as the study goes, so a killed study keeps what it did.
+run). Results go to FILE (default RUN_DIR/quant_study.json) as the study goes, so a killed study keeps what it did:
+the float score first, then each variant as soon as its packing ends (packed variants are scored before each new
+calibration, whose sampling can take minutes). Each worker uses its share of the CPUs less two, which stay with the
+process that drives the GPU, whose sampling is eager and bound by how fast it launches kernels: on 2026-12-02
+(call 10) the first 8 sequences of a cached sampling took 177.0 s while a worker packed `gptq_train` with torch's
+default of a thread per CPU, the next 8 (same shapes) 39.0 s; contention is the likely cause, not a proven one.
 """
 from __future__ import annotations
 import argparse, multiprocessing as mp, os, sys, time
@@ -77,6 +82,12 @@ def score(model, val, luts, cfg, state) -> tuple[float, float]:
     res, ms = final_evaluation(model, val, luts, cfg, state, log=lambda line: None)
     return res.bpb, ms / 1000
 
+def worker_threads(workers: int, cpus: int | None = None) -> int:
+    "Torch threads a packing worker may use: the CPUs left after the GPU's own process (2 kept), shared by `workers`."
+    return max(1, ((cpus or os.cpu_count() or 1) - 2) // max(workers, 1))
+
+def _worker_threads(n: int) -> None: torch.set_num_threads(n)
+
 def study(run_dir: Path, names: list[str], out: Path, log=print,
           common: dict | None = None,  # config fields set for every variant
           compressors: bool = True,  # compare the compressors on one payload at the end
@@ -92,33 +103,45 @@ def study(run_dir: Path, names: list[str], out: Path, log=print,
                float_eval_s=float_s, device=torch.cuda.get_device_name(0) if state.device.type == "cuda" else "cpu",
                common=common or {}, variants={}, compressors={})
     log(f"float val_bpb {float_bpb:.5f} ({cfg.eval_mode}, {float_s:.1f} s)")
+    write_json_atomic(out, res)   # a study killed in its first calibration still has the float score
     payload, calibs, jobs = None, {}, {}   # GPTQ's Hessians by (source, sequences, rope): made once, from the float model
-    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) if workers > 0 else None
-    for name in names:   # calibrate on the GPU in order (the model holds the float weights throughout), pack on the CPUs
+    pool = (ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_worker_threads,
+                                initargs=(worker_threads(workers),)) if workers > 0 else None)
+
+    def score_packed(block: bool) -> None:   # score every packed variant (all of them, waiting, if `block`)
+        nonlocal payload
+        ready = [n for n, (_, _, job) in jobs.items() if block or pool is None or job.done()]
+        for name in ready:
+            vcfg, calib, job = jobs.pop(name)
+            blob, rep, pack_wall = job.result() if pool else job
+            pack_s = pack_wall + (calib.gen_s + calib.hessian_s if calib else 0.0)   # calibration counted in
+            if calib: rep.calib, rep.seqs, rep.gen_s, rep.hessian_s = calib.source, calib.seqs, calib.gen_s, calib.hessian_s
+            model.load_state_dict(unpack_artifact(blob, sd, name), strict=True)
+            bpb, eval_s = score(model, val, luts, vcfg, state)
+            res["variants"][name] = dict(fields=VARIANTS[name], val_bpb=bpb, gap=bpb - float_bpb, bytes_model=len(blob),
+                                         compressor=vcfg.compressor, byte_shuffle=vcfg.byte_shuffle,
+                                         tensor_order=vcfg.tensor_order, pack_s=pack_s, gen_s=rep.gen_s,
+                                         hessian_s=rep.hessian_s, quant_s=rep.quant_s, eval_s=eval_s, report=rep.lines())
+            log(f"{name}: val_bpb {bpb:.5f} gap {bpb - float_bpb:+.5f} bytes {len(blob):,} pack {pack_s:.1f} s")
+            if payload is None or name == "gptq_ar": payload = (name, decompress_payload(blob, name))
+            write_json_atomic(out, res)
+        if ready: model.load_state_dict(sd, strict=True)   # the float weights again, for the next calibration
+
+    for name in names:   # calibrate on the GPU in order, pack on the CPUs, score what is packed before each calibration
         vcfg = validate(replace(cfg, **VARIANTS[name]))
         calib = None
         if vcfg.quantizer == "gptq":
             key = (vcfg.gptq_calib, vcfg.gptq_calib_seqs, vcfg.gptq_gen_rope)
             if key not in calibs:
+                score_packed(block=False)
                 with torch.no_grad(), autocast(state.device):
                     calibs[key] = gptq_calibration(model, vcfg, train_batches(vcfg, state, vcfg.gptq_calib_seqs),
                                                    calibrated_names(sd, quant_policy(vcfg)), log)
             calib = calibs[key]
         args = (sd, vcfg, calib and calib.hessians)
         jobs[name] = (vcfg, calib, pool.submit(timed_pack, *args) if pool else timed_pack(*args))
-    for name, (vcfg, calib, job) in jobs.items():   # score each artifact as its packing ends, in order
-        blob, rep, pack_wall = job.result() if pool else job
-        pack_s = pack_wall + (calib.gen_s + calib.hessian_s if calib else 0.0)   # calibration counted in
-        if calib: rep.calib, rep.seqs, rep.gen_s, rep.hessian_s = calib.source, calib.seqs, calib.gen_s, calib.hessian_s
-        model.load_state_dict(unpack_artifact(blob, sd, name), strict=True)
-        bpb, eval_s = score(model, val, luts, vcfg, state)
-        res["variants"][name] = dict(fields=VARIANTS[name], val_bpb=bpb, gap=bpb - float_bpb, bytes_model=len(blob),
-                                     compressor=vcfg.compressor, byte_shuffle=vcfg.byte_shuffle,
-                                     tensor_order=vcfg.tensor_order, pack_s=pack_s, gen_s=rep.gen_s,
-                                     hessian_s=rep.hessian_s, quant_s=rep.quant_s, eval_s=eval_s, report=rep.lines())
-        log(f"{name}: val_bpb {bpb:.5f} gap {bpb - float_bpb:+.5f} bytes {len(blob):,} pack {pack_s:.1f} s")
-        if payload is None or name == "gptq_ar": payload = (name, decompress_payload(blob, name))
-        write_json_atomic(out, res)
+        score_packed(block=False)
+    score_packed(block=True)
     if pool: pool.shutdown()
     if payload is not None and compressors:
         res["compressors_payload"] = payload[0]
