@@ -156,6 +156,7 @@ class RunConfig:
     int6_count: int = 0  # >0: the N most Hessian-sensitive block matrices int6 and the rest int5 (repeated layers first); 0: mlp_bits/attn_bits
     byte_shuffle: int = 0  # group the payload's bytes by position modulo N before compressing; 0: off
     tensor_order: str = "model"  # payload order: model (the state dict's) or split (codes by kind and role, scales, kept tensors)
+    compress_streams: int = 1  # compress the payload in N parts at once, one process each (header +streams:N); 1: one stream
     save_float: bool = False  # also write the float weights the artifact is made from (final_model.pt), as records do
 
 # %% ../nbs/00_config.ipynb #0d96e84c
@@ -256,7 +257,7 @@ def proxy_scaled(recipe: dict, s: float) -> dict:
 
 P180_BUDGET = dict(data_path="./data/p180", train_batch_tokens=262_144, max_wallclock_seconds=180.0, val_loss_every=0)
 PRESETS["frontier1024_p180"] = {**proxy_scaled(PRESETS["frontier1024"], 1 / 8), **P180_BUDGET,
-                                "gptq_calib": "train", "gptq_calib_seqs": 64}
+                                "gptq_calib": "train", "gptq_calib_seqs": 64, "compress_streams": 16}
 
 # %% ../nbs/00_config.ipynb #57cbf205
 @dataclass(frozen=True)
@@ -364,6 +365,7 @@ def validate_techniques(c: RunConfig) -> None:
     need(c.int6_count == 0 or c.quantizer == "gptq", f"int6_count={c.int6_count} ranks matrices by their GPTQ Hessians: "
          "it needs quantizer=gptq, got quantizer=rtn")
     need(c.byte_shuffle >= 0, f"byte_shuffle must be >= 0, got {c.byte_shuffle}")
+    need(1 <= c.compress_streams <= 64, f"compress_streams must be from 1 to 64, got {c.compress_streams}")
 
 # %% ../nbs/00_config.ipynb #4d646857
 def validate_ttt(c: RunConfig) -> None:

@@ -5,6 +5,8 @@
 # %% ../nbs/60_quant.ipynb #b8860dea
 from __future__ import annotations
 import io, lzma, os, re, sys, time, warnings, zlib
+import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,16 +23,17 @@ except ImportError: zstandard = None
 
 # %% auto #0
 __all__ = ['FP16_TINY', 'INT8_CLIP_PERCENTILE', 'SEARCH_QUANTILES', 'QUANTIZERS', 'SHUFFLE_TAG', 'ZSTD_MAGIC', 'ARTIFACT_MAGIC',
-           'ORDER_TAG', 'COMPRESSORS', 'PAYLOAD_PARTS', 'ARTIFACT_CAP', 'int_range', 'quantize_rows', 'dequantize_rows',
-           'quantize_rows_clip', 'clip_scales', 'round_rows', 'quantize_rows_clipped', 'gptq_inverse', 'gptq_round',
-           'gptq_quantize', 'Quantizer', 'quantizer', 'row_kind', 'QuantPolicy', 'quant_policy', 'quant_category',
-           'tensor_rule', 'tensor_policy', 'ArtifactError', 'meta_kind', 'quantize_tensor', 'QuantReport',
-           'store_tensor', 'repeated_matrix', 'int6_by_sensitivity', 'with_int6_bits', 'quantize_state_dict',
-           'dequantize_state_dict', 'collect_hessians', 'damp_hessian', 'next_logits', 'sampling_path',
-           'generate_calib', 'train_calib_seqs', 'Calibration', 'gptq_calibration', 'byte_shuffle', 'byte_unshuffle',
-           'Compressor', 'compress_payload', 'header_fields', 'decompress_payload', 'matrix_role', 'payload_keys',
-           'calibrated_names', 'pack_with_report', 'pack_artifact', 'unpack_artifact', 'save_artifact', 'load_artifact',
-           'SizeError', 'size_account', 'check_size', 'code_bytes_of', 'quant_error_report', 'bytes_by_group']
+           'ORDER_TAG', 'STREAMS_TAG', 'MAX_STREAMS', 'COMPRESSORS', 'PAYLOAD_PARTS', 'ARTIFACT_CAP', 'int_range',
+           'quantize_rows', 'dequantize_rows', 'quantize_rows_clip', 'clip_scales', 'round_rows',
+           'quantize_rows_clipped', 'gptq_inverse', 'gptq_round', 'gptq_quantize', 'Quantizer', 'quantizer', 'row_kind',
+           'QuantPolicy', 'quant_policy', 'quant_category', 'tensor_rule', 'tensor_policy', 'ArtifactError',
+           'meta_kind', 'quantize_tensor', 'QuantReport', 'store_tensor', 'repeated_matrix', 'int6_by_sensitivity',
+           'with_int6_bits', 'quantize_state_dict', 'dequantize_state_dict', 'collect_hessians', 'damp_hessian',
+           'next_logits', 'sampling_path', 'generate_calib', 'train_calib_seqs', 'Calibration', 'gptq_calibration',
+           'byte_shuffle', 'byte_unshuffle', 'Compressor', 'compress_parts', 'compress_payload', 'header_fields',
+           'split_parts', 'decompress_payload', 'matrix_role', 'payload_keys', 'calibrated_names', 'pack_with_report',
+           'pack_artifact', 'unpack_artifact', 'save_artifact', 'load_artifact', 'SizeError', 'size_account',
+           'check_size', 'code_bytes_of', 'quant_error_report', 'bytes_by_group']
 
 # %% ../nbs/60_quant.ipynb #06e46e78
 FP16_TINY = torch.finfo(torch.float16).tiny  # smallest normal fp16, the floor of a stored scale
@@ -207,6 +210,7 @@ class QuantPolicy:
     bits: tuple = ()  # (name, bits) pairs chosen by sensitivity; they override mlp_bits and attn_bits
     byte_shuffle: int = 0  # group the payload's bytes by position modulo this before compressing; 0: off
     tensor_order: str = "model"  # the payload's tensor order: model or split (`payload_keys`)
+    compress_streams: int = 1  # compress the body in this many parts at once (`compress_parts`); 1: one stream
 
 def quant_policy(cfg: RunConfig | QuantPolicy) -> QuantPolicy:
     "The quantization policy of run config `cfg` (a `QuantPolicy` is returned as is)."
@@ -217,7 +221,7 @@ def quant_policy(cfg: RunConfig | QuantPolicy) -> QuantPolicy:
                        sdclip_k=cfg.sdclip_k, gptq_block=cfg.gptq_block, gptq_damp=cfg.gptq_damp,
                        gptq_order=cfg.gptq_order, int6_count=cfg.int6_count,
                        recur_layers=tuple(layer_list(cfg, "recur_layers")), byte_shuffle=cfg.byte_shuffle,
-                       tensor_order=cfg.tensor_order)
+                       tensor_order=cfg.tensor_order, compress_streams=cfg.compress_streams)
 
 def quant_category(name: str) -> str:
     "The seed's category of a tensor name, for reports: embed, mlp, attn or other."
@@ -509,6 +513,8 @@ def byte_unshuffle(data: bytes, stride: int) -> bytes:
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 ARTIFACT_MAGIC = b"GNBA"  # then one byte n and the compressor's name in n ASCII bytes
 ORDER_TAG = "+order:"  # in the header after the shuffle's tag, then the tensor order (none: model)
+STREAMS_TAG = "+streams:"  # in the header last, then the number of parts the body was compressed in (none: 1)
+MAX_STREAMS = 64
 
 @dataclass(frozen=True)
 class Compressor:
@@ -533,10 +539,27 @@ COMPRESSORS: dict[str, Compressor] = {  # name -> compressor (and a choice of `c
     "brotli": Compressor(lambda raw: _brotli().compress(raw, quality=11, lgwin=24),
                          lambda blob: _brotli().decompress(blob))}
 
+def _compress_part(compressor: str, data: bytes) -> bytes: return COMPRESSORS[compressor].compress(data)
+
+def compress_parts(data: bytes, compressor: str, streams: int,
+                   workers: int | None = None  # processes (None: one a part, at most a CPU each; 0: here, in turn)
+                   ) -> bytes:
+    "`data` cut into `streams` equal parts, each compressed on its own (in parallel), each behind its 4-byte length."
+    cuts = [round(i * len(data) / streams) for i in range(streams + 1)]
+    parts = [data[a:b] for a, b in zip(cuts, cuts[1:])]
+    n = min(streams, os.cpu_count() or 1) if workers is None else workers
+    if n > 1:   # a compressor holds the GIL: processes, spawned (the caller may hold CUDA)
+        with ProcessPoolExecutor(n, mp_context=mp.get_context("spawn")) as ex:
+            done = list(ex.map(_compress_part, [compressor] * streams, parts))
+    else: done = [_compress_part(compressor, p) for p in parts]
+    return b"".join(len(c).to_bytes(4, "little") + c for c in done)
+
 def compress_payload(raw: bytes, compressor: str = "zstd",
                      header: bool = False,  # start with the header naming the compressor (as an artifact does)
                      shuffle: int = 0,  # byte-shuffle stride applied before compressing (`byte_shuffle`); 0: none
-                     order: str = "model"  # the tensor order `raw` was saved in (`payload_keys`), named in the header
+                     order: str = "model",  # the tensor order `raw` was saved in (`payload_keys`), named in the header
+                     streams: int = 1,  # >1: compress in that many parts at once (`compress_parts`; needs the header)
+                     workers: int | None = None  # with streams > 1: `compress_parts`'s processes
                      ) -> bytes:
     "`raw` compressed by `compressor` (zstd falls back to zlib, with a warning, if zstandard is missing)."
     if compressor not in COMPRESSORS:
@@ -545,15 +568,20 @@ def compress_payload(raw: bytes, compressor: str = "zstd",
         warnings.warn("zstandard is not installed: compressing the artifact with zlib level 9 instead (larger)")
         compressor = "zlib"
     if order not in TENSOR_ORDERS: raise ValueError(f"order must be one of {', '.join(TENSOR_ORDERS)}, got {order!r}")
-    tags = (f"{SHUFFLE_TAG}{shuffle}" if shuffle else "") + (f"{ORDER_TAG}{order}" if order != "model" else "")
+    if not (isinstance(streams, int) and 1 <= streams <= MAX_STREAMS):
+        raise ValueError(f"streams must be an integer from 1 to {MAX_STREAMS}, got {streams!r}")
+    if streams > 1 and not header: raise ValueError("streams > 1 needs the header, which names the count")
+    tags = ((f"{SHUFFLE_TAG}{shuffle}" if shuffle else "") + (f"{ORDER_TAG}{order}" if order != "model" else "")
+            + (f"{STREAMS_TAG}{streams}" if streams > 1 else ""))
     name = (compressor + tags).encode("ascii")
-    body = COMPRESSORS[compressor].compress(byte_shuffle(raw, shuffle) if shuffle else raw)
+    data = byte_shuffle(raw, shuffle) if shuffle else raw
+    body = compress_parts(data, compressor, streams, workers) if streams > 1 else COMPRESSORS[compressor].compress(data)
     return (ARTIFACT_MAGIC + bytes([len(name)]) + name if header else b"") + body
 
-def header_fields(name: str, source: str = "artifact") -> tuple[str, int, str]:
-    "(compressor, shuffle stride, tensor order) of a header's name, such as `brotli+shuffle2+order:split`."
+def header_fields(name: str, source: str = "artifact") -> tuple[str, int, str, int]:
+    "(compressor, shuffle stride, tensor order, streams) of a header's name, such as `brotli+shuffle2+order:split`."
     comp, *tags = name.split("+")
-    shuffle, order = 0, "model"
+    shuffle, order, streams = 0, "model", 1
     for tag in tags:
         if tag.startswith(SHUFFLE_TAG[1:]):
             stride = tag[len(SHUFFLE_TAG) - 1:]
@@ -561,22 +589,39 @@ def header_fields(name: str, source: str = "artifact") -> tuple[str, int, str]:
                 raise ArtifactError(f"{source}: bad byte-shuffle stride {stride!r} in its header")
             shuffle = int(stride)
         elif tag.startswith(ORDER_TAG[1:]) and tag[len(ORDER_TAG) - 1:] in TENSOR_ORDERS: order = tag[len(ORDER_TAG) - 1:]
+        elif tag.startswith(STREAMS_TAG[1:]):
+            n = tag[len(STREAMS_TAG) - 1:]
+            if not (n.isdigit() and 1 < int(n) <= MAX_STREAMS):
+                raise ArtifactError(f"{source}: bad stream count {n!r} in its header")
+            streams = int(n)
         else: raise ArtifactError(f"{source}: unknown tag {tag!r} in its header")
     if comp not in COMPRESSORS: raise ArtifactError(f"{source}: unknown compressor {comp!r} in its header")
-    return comp, shuffle, order
+    return comp, shuffle, order, streams
+
+def split_parts(body: bytes, streams: int, source: str = "artifact") -> list[bytes]:
+    "The `streams` compressed parts of a body written by `compress_parts`; a cut or padded body is refused."
+    parts, i = [], 0
+    for k in range(streams):
+        if i + 4 > len(body): raise ArtifactError(f"{source}: truncated: part {k + 1} of {streams} is missing")
+        n = int.from_bytes(body[i:i + 4], "little"); i += 4
+        if i + n > len(body): raise ArtifactError(f"{source}: truncated: part {k + 1} of {streams} is cut short")
+        parts.append(body[i:i + n]); i += n
+    if i != len(body): raise ArtifactError(f"{source}: {len(body) - i} bytes after the last of its {streams} parts")
+    return parts
 
 def decompress_payload(blob: bytes, source: str = "artifact") -> bytes:
     "The bytes compressed in `blob`, behind a header or a bare zstd or zlib stream; `source` names it in errors."
     if blob[:4] == ARTIFACT_MAGIC:
         n = blob[4] if len(blob) > 4 else 0
         if n == 0 or len(blob) < 5 + n: raise ArtifactError(f"{source}: corrupt artifact header")
-        name, shuffle, _ = header_fields(bytes(blob[5:5 + n]).decode("ascii", "replace"), source)
+        name, shuffle, _, streams = header_fields(bytes(blob[5:5 + n]).decode("ascii", "replace"), source)
         body = blob[5 + n:]
-    elif blob[:4] == ZSTD_MAGIC: name, body, shuffle = "zstd", blob, 0
-    elif len(blob) >= 2 and blob[0] & 0x0F == 8 and (blob[0] << 8 | blob[1]) % 31 == 0: name, body, shuffle = "zlib", blob, 0
+    elif blob[:4] == ZSTD_MAGIC: name, body, shuffle, streams = "zstd", blob, 0, 1
+    elif len(blob) >= 2 and blob[0] & 0x0F == 8 and (blob[0] << 8 | blob[1]) % 31 == 0: name, body, shuffle, streams = "zlib", blob, 0, 1
     else:
         raise ArtifactError(f"{source}: not a golf_nb artifact (starts with {bytes(blob[:4]).hex(' ')})")
-    try: raw = COMPRESSORS[name].decompress(body)
+    parts = split_parts(body, streams, source) if streams > 1 else [body]
+    try: raw = b"".join(COMPRESSORS[name].decompress(p) for p in parts)
     except ModuleNotFoundError as e: raise ArtifactError(f"{source}: compressed with {name}, but {e}") from None
     except Exception as e: raise ArtifactError(f"{source}: corrupt or truncated {name} data ({e})") from None
     return byte_unshuffle(raw, shuffle) if shuffle else raw
@@ -626,7 +671,8 @@ def pack_with_report(sd: dict, cfg: RunConfig | QuantPolicy,
     rep.quant_s = time.perf_counter() - t0
     buf = io.BytesIO()
     torch.save({"w": {k: q[k] for k in payload_keys(meta, p.tensor_order)}, "m": meta}, buf)
-    return compress_payload(buf.getvalue(), p.compressor, header=True, shuffle=p.byte_shuffle, order=p.tensor_order), rep
+    return compress_payload(buf.getvalue(), p.compressor, header=True, shuffle=p.byte_shuffle, order=p.tensor_order,
+                            streams=p.compress_streams), rep
 
 def pack_artifact(sd: dict, cfg: RunConfig | QuantPolicy,
                   stats: dict | None = None,  # calibration statistics by tensor name (`collect_hessians`)
