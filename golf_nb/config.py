@@ -261,6 +261,15 @@ P180_BUDGET = dict(data_path="./data/p180", train_batch_tokens=262_144, max_wall
 PRESETS["frontier1024_p180"] = {**proxy_scaled(PRESETS["frontier1024"], 1 / 8), **P180_BUDGET,
                                 "gptq_calib": "train", "gptq_calib_seqs": 64}
 
+# %% ../nbs/00_config.ipynb #b5f34895
+PRESETS["frontier8192"] = {**PRESETS["frontier1024"], **dict(
+    data_path=RunConfig.data_path, tokenizer_path=RunConfig.tokenizer_path, vocab_size=8192,
+    embed_quant="int8_rows", embed_quantizer="gptq", embed_sdclip_k=20.0, quant_clip="sdclip", sdclip_k=12.85,
+    mlp_bits=6, attn_bits=6, int6_count=0, ve_layers="", recur_untie_mlp=False, muon_eq_r=True)}
+PRESETS["frontier8192_p180"] = {**proxy_scaled(PRESETS["frontier8192"], 1 / 8), **P180_BUDGET, "gptq_calib": "train",
+                                "gptq_calib_seqs": 64, "data_path": "./data/p180_sp8192",
+                                "tokenizer_path": "./data/tokenizers/golf_sp8192.model"}
+
 # %% ../nbs/00_config.ipynb #57cbf205
 @dataclass(frozen=True)
 class Derived:
