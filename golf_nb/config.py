@@ -11,10 +11,11 @@ from typing import Any, Mapping, Sequence
 # %% auto #0
 __all__ = ['EVAL_MODES', 'EVAL_PREFIXES', 'RUNTIME_FIELDS', 'PRESETS', 'STEP_KNOBS', 'P180_BUDGET', 'MUON_NS', 'TRAIN_SAMPLINGS',
            'QUANTIZER_KINDS', 'QUANT_CLIPS', 'GPTQ_CALIBS', 'GPTQ_ORDERS', 'GPTQ_GEN_ROPES', 'TENSOR_ORDERS',
-           'DEFAULT_PRESET', 'ConfigError', 'RunConfig', 'eval_fields', 'env_name', 'parse_value', 'env_overrides',
-           'preset', 'proxy_scaled', 'Derived', 'grad_accum_for', 'derive', 'parse_inductor_config', 'layer_list',
-           'virtual_layers', 'validate_techniques', 'validate_ttt', 'triton_available', 'eval_compile_policy',
-           'validate', 'config_parser', 'resolve_config', 'config_to_json', 'config_from_json']
+           'EMBED_QUANTS', 'EMBED_GPTQ_QUANTS', 'DEFAULT_PRESET', 'ConfigError', 'RunConfig', 'eval_fields', 'env_name',
+           'parse_value', 'env_overrides', 'preset', 'proxy_scaled', 'Derived', 'grad_accum_for', 'derive',
+           'parse_inductor_config', 'layer_list', 'virtual_layers', 'validate_techniques', 'validate_ttt',
+           'triton_available', 'eval_compile_policy', 'validate', 'config_parser', 'resolve_config', 'config_to_json',
+           'config_from_json']
 
 # %% ../nbs/00_config.ipynb #0b747c25
 class ConfigError(ValueError):
@@ -79,7 +80,7 @@ class RunConfig:
     swa_start_frac: float = 0.5  # collect once the LR multiplier is below this
     swa_every: int = 50  # collect every N steps
     # --- quantization
-    embed_quant: str = "fp16"  # token embedding in the artifact: fp16, int5, int6, int8 (percentile clip) or int8_rows
+    embed_quant: str = "fp16"  # token embedding in the artifact: fp16, int5, int6, int7, int8 (percentile clip) or int8_rows
     control_tensor_name_patterns: str = "attn_scale,attn_scales,mlp_scale,mlp_scales,resid_mix,resid_mixes,q_gain,skip_weight,skip_weights,smear,bigram.scale"  # names kept in fp32 on GPU and passed through quantization
     fp16_keep_name_patterns: str = ""  # tensors kept in fp16 (empty: the last block's attn.c_k; none: no tensor)
     int8_keep_float_fp32_name_patterns: str = ""  # large tensors kept in fp32 (empty: the control patterns)
@@ -144,6 +145,8 @@ class RunConfig:
     quantizer: str = "rtn"  # block matrices: rtn (round to nearest, per row) or gptq (full-Hessian, error feedback)
     quant_clip: str = "max"  # row scales: max (the row's max), search (best of 5 percentiles by MSE) or sdclip (k·std)
     sdclip_k: float = 12.85  # sdclip: clip each row at sdclip_k standard deviations
+    embed_quantizer: str = "rtn"  # the token embedding (tied head): rtn (embed_quant's own rounding) or gptq (error feedback through the head's input Hessian)
+    embed_sdclip_k: float = 20.0  # the embedding's sdclip k under embed_quantizer=gptq and quant_clip=sdclip (record 2026-04-05: 20 at 8 bits)
     gptq_calib: str = "train"  # GPTQ Hessians from: train (training batches) or ar (the model's own samples)
     gptq_calib_seqs: int = 64  # calibration sequences of train_seq_len tokens
     gptq_temperature: float = 0.8  # sampling temperature of ar calibration
@@ -259,6 +262,15 @@ P180_BUDGET = dict(data_path="./data/p180", train_batch_tokens=262_144, max_wall
 PRESETS["frontier1024_p180"] = {**proxy_scaled(PRESETS["frontier1024"], 1 / 8), **P180_BUDGET,
                                 "gptq_calib": "train", "gptq_calib_seqs": 64, "compress_streams": 16}
 
+# %% ../nbs/00_config.ipynb #b5f34895
+PRESETS["frontier8192"] = {**PRESETS["frontier1024"], **dict(
+    data_path=RunConfig.data_path, tokenizer_path=RunConfig.tokenizer_path, vocab_size=8192,
+    embed_quant="int8_rows", embed_quantizer="gptq", embed_sdclip_k=20.0, quant_clip="sdclip", sdclip_k=12.85,
+    mlp_bits=6, attn_bits=6, int6_count=0, ve_layers="", recur_untie_mlp=False, muon_eq_r=True)}
+PRESETS["frontier8192_p180"] = {**proxy_scaled(PRESETS["frontier8192"], 1 / 8), **P180_BUDGET, "gptq_calib": "train",
+                                "gptq_calib_seqs": 64, "data_path": "./data/p180_sp8192",
+                                "tokenizer_path": "./data/tokenizers/golf_sp8192.model", "compress_streams": 16}
+
 # %% ../nbs/00_config.ipynb #57cbf205
 @dataclass(frozen=True)
 class Derived:
@@ -324,6 +336,8 @@ TRAIN_SAMPLINGS = ("stream", "windows")  # training orders: the seed's stream; #
 QUANTIZER_KINDS, QUANT_CLIPS, GPTQ_CALIBS, GPTQ_ORDERS = ("rtn", "gptq"), ("max", "search", "sdclip"), ("train", "ar"), ("act", "natural")
 GPTQ_GEN_ROPES = ("prefix", "full")  # how ar calibration rotates past rope_ntk_len (golf_nb.quant.generate_calib)
 TENSOR_ORDERS = ("model", "split")  # the payload's tensor orders (golf_nb.quant.payload_keys)
+EMBED_QUANTS = ("fp16", "int5", "int6", "int7", "int8", "int8_rows")  # the embedding's storage kinds (golf_nb.quant.QUANTIZERS)
+EMBED_GPTQ_QUANTS = ("int5", "int6", "int7", "int8_rows")  # those of per-row integers, whose values GPTQ can choose
 
 def validate_techniques(c: RunConfig) -> None:
     "Raise `ConfigError` for a frontier technique set to a value, or combined with another knob, that cannot work."
@@ -351,12 +365,17 @@ def validate_techniques(c: RunConfig) -> None:
          f"parallel_start={c.parallel_start} must be -1 (off) or a layer of num_layers={c.num_layers}")
     need(c.adam_weight_decay == -1.0 or c.adam_weight_decay >= 0, f"adam_weight_decay must be >= 0 or -1, got {c.adam_weight_decay}")
     need(0.0 <= c.late_qat_threshold <= 1.0, f"late_qat_threshold must be in [0, 1], got {c.late_qat_threshold}")
-    for name, allowed in (("muon_ns", MUON_NS), ("quantizer", QUANTIZER_KINDS), ("quant_clip", QUANT_CLIPS),
+    for name, allowed in (("muon_ns", MUON_NS), ("quantizer", QUANTIZER_KINDS), ("embed_quantizer", QUANTIZER_KINDS), ("quant_clip", QUANT_CLIPS),
                           ("gptq_calib", GPTQ_CALIBS), ("gptq_order", GPTQ_ORDERS), ("train_sampling", TRAIN_SAMPLINGS),
                           ("gptq_gen_rope", GPTQ_GEN_ROPES), ("tensor_order", TENSOR_ORDERS)):
         need(getattr(c, name) in allowed, f"{name} must be one of {', '.join(allowed)}, got {getattr(c, name)!r}")
     need(c.bigram_init in ("seed", "orthogonal"), f"bigram_init must be seed or orthogonal, got {c.bigram_init!r}")
-    need(c.sdclip_k > 0, f"sdclip_k must be positive, got {c.sdclip_k}")
+    need(c.sdclip_k > 0 and c.embed_sdclip_k > 0, f"sdclip_k and embed_sdclip_k must be positive, got {c.sdclip_k}, {c.embed_sdclip_k}")
+    if c.embed_quantizer == "gptq":
+        need(c.embed_quant in EMBED_GPTQ_QUANTS, f"embed_quantizer=gptq chooses the values of per-row integers: embed_quant must "
+             f"be one of {', '.join(EMBED_GPTQ_QUANTS)}, got embed_quant={c.embed_quant!r}")
+        need(c.tie_embeddings, "embed_quantizer=gptq weighs the embedding's error by the inputs of the head it is tied to: "
+             "it needs tie_embeddings=1, got tie_embeddings=0")
     need(c.gptq_calib_seqs >= 1 and c.gptq_gen_batch >= 1 and c.gptq_block >= 1 and c.gptq_damp >= 0,
          "gptq_calib_seqs, gptq_gen_batch and gptq_block must be >= 1 and gptq_damp >= 0")
     need(c.gptq_temperature > 0, f"gptq_temperature must be positive, got {c.gptq_temperature}")
@@ -429,8 +448,8 @@ def validate(c: RunConfig, world_size: int = 1) -> RunConfig:
          f"over {world_size} ranks x {accum} micro-steps")
     need(c.val_batch_size // (world_size * accum) >= c.train_seq_len,
          f"val_batch_size={c.val_batch_size} gives less than one sequence per rank and micro-step")
-    need(c.embed_quant in ("fp16", "int5", "int6", "int8", "int8_rows"),
-         f"embed_quant must be fp16, int5, int6, int8 (percentile clip) or int8_rows, got {c.embed_quant!r}")
+    need(c.embed_quant in EMBED_QUANTS,
+         f"embed_quant must be fp16, int5, int6, int7, int8 (percentile clip) or int8_rows, got {c.embed_quant!r}")
     need(c.compressor in ("zstd", "zlib", "lzma", "brotli"),
          f"compressor must be zstd, zlib, lzma or brotli, got {c.compressor!r}")
     for f in ("mlp_bits", "attn_bits"): need(2 <= getattr(c, f) <= 8, f"{f} must be in 2..8, got {getattr(c, f)}")

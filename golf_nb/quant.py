@@ -22,9 +22,9 @@ try: import zstandard
 except ImportError: zstandard = None
 
 # %% auto #0
-__all__ = ['FP16_TINY', 'INT8_CLIP_PERCENTILE', 'SEARCH_QUANTILES', 'QUANTIZERS', 'SHUFFLE_TAG', 'ZSTD_MAGIC', 'ARTIFACT_MAGIC',
-           'ORDER_TAG', 'STREAMS_TAG', 'MAX_STREAMS', 'COMPRESSORS', 'PAYLOAD_PARTS', 'ARTIFACT_CAP', 'int_range',
-           'quantize_rows', 'dequantize_rows', 'quantize_rows_clip', 'clip_scales', 'round_rows',
+__all__ = ['FP16_TINY', 'INT8_CLIP_PERCENTILE', 'SEARCH_QUANTILES', 'QUANTIZERS', 'TIED_HEAD', 'SHUFFLE_TAG', 'ZSTD_MAGIC',
+           'ARTIFACT_MAGIC', 'ORDER_TAG', 'STREAMS_TAG', 'MAX_STREAMS', 'COMPRESSORS', 'PAYLOAD_PARTS', 'ARTIFACT_CAP',
+           'int_range', 'quantize_rows', 'dequantize_rows', 'quantize_rows_clip', 'clip_scales', 'round_rows',
            'quantize_rows_clipped', 'gptq_inverse', 'gptq_round', 'gptq_quantize', 'Quantizer', 'quantizer', 'row_kind',
            'QuantPolicy', 'quant_policy', 'quant_category', 'tensor_rule', 'tensor_policy', 'ArtifactError',
            'meta_kind', 'quantize_tensor', 'QuantReport', 'store_tensor', 'repeated_matrix', 'int6_by_sensitivity',
@@ -211,6 +211,8 @@ class QuantPolicy:
     byte_shuffle: int = 0  # group the payload's bytes by position modulo this before compressing; 0: off
     tensor_order: str = "model"  # the payload's tensor order: model or split (`payload_keys`)
     compress_streams: int = 1  # compress the body in this many parts at once (`compress_parts`); 1: one stream
+    embed_quantizer: str = "rtn"  # the embedding (and an untied head): rtn (its kind's own rounding) or gptq (with the head's Hessian)
+    embed_sdclip_k: float = 20.0  # sdclip's k for the embedding under embed_quantizer=gptq
 
 def quant_policy(cfg: RunConfig | QuantPolicy) -> QuantPolicy:
     "The quantization policy of run config `cfg` (a `QuantPolicy` is returned as is)."
@@ -221,7 +223,8 @@ def quant_policy(cfg: RunConfig | QuantPolicy) -> QuantPolicy:
                        sdclip_k=cfg.sdclip_k, gptq_block=cfg.gptq_block, gptq_damp=cfg.gptq_damp,
                        gptq_order=cfg.gptq_order, int6_count=cfg.int6_count,
                        recur_layers=tuple(layer_list(cfg, "recur_layers")), byte_shuffle=cfg.byte_shuffle,
-                       tensor_order=cfg.tensor_order, compress_streams=cfg.compress_streams)
+                       tensor_order=cfg.tensor_order, compress_streams=cfg.compress_streams,
+                       embed_quantizer=cfg.embed_quantizer, embed_sdclip_k=cfg.embed_sdclip_k)
 
 def quant_category(name: str) -> str:
     "The seed's category of a tensor name, for reports: embed, mlp, attn or other."
@@ -230,21 +233,21 @@ def quant_category(name: str) -> str:
     if ".attn." in name or ".proj." in name: return "attn"
     return "other"
 
-def tensor_rule(name: str, t: Tensor, cfg: RunConfig | QuantPolicy) -> tuple[str, bool]:
-    "How tensor `name` is stored (a kind of `QUANTIZERS`), and whether it is a block matrix (first matching rule wins)."
+def tensor_rule(name: str, t: Tensor, cfg: RunConfig | QuantPolicy) -> tuple[str, str]:
+    "How tensor `name` is stored (a kind of `QUANTIZERS`), and its group: block, embed or '' (first matching rule wins)."
     p = quant_policy(cfg)
-    if not t.is_floating_point(): return "passthrough", False
+    if not t.is_floating_point(): return "passthrough", ""
     for pattern, kind in p.overrides:
-        if pattern in name: return kind, False
-    if t.numel() <= p.keep_max_numel: return "passthrough", False
-    if any(s in name for s in p.fp32_keep): return "fp32", False
+        if pattern in name: return kind, ""
+    if t.numel() <= p.keep_max_numel: return "passthrough", ""
+    if any(s in name for s in p.fp32_keep): return "fp32", ""
     role = param_role(name, t, p.control)
-    if role in ("embed", "head"): return p.embed_quant, False
-    if any(s in name for s in p.fp16_keep): return "fp16", False
+    if role in ("embed", "head"): return p.embed_quant, "embed"
+    if any(s in name for s in p.fp16_keep): return "fp16", ""
     bits = dict(p.bits)
-    if role == "mlp": return row_kind(bits.get(name, p.mlp_bits)), True
-    if role in ("attn", "matrix"): return row_kind(bits.get(name, p.attn_bits)), True
-    return "int8", False  # table, control
+    if role == "mlp": return row_kind(bits.get(name, p.mlp_bits)), "block"
+    if role in ("attn", "matrix"): return row_kind(bits.get(name, p.attn_bits)), "block"
+    return "int8", ""  # table, control
 
 def tensor_policy(name: str, t: Tensor, cfg: RunConfig | QuantPolicy) -> str:
     "How tensor `name` is stored: a kind of `QUANTIZERS` (first matching rule wins)."
@@ -275,13 +278,13 @@ def quantize_tensor(t: Tensor, kind: str, name: str = "",
 # %% ../nbs/60_quant.ipynb #81099e01
 @dataclass
 class QuantReport:
-    "What packing did to the block matrices, and how long each stage took."
+    "What packing did to the block matrices (and the embedding, under GPTQ), and how long each stage took."
     calib: str = ""  # where the Hessians came from: train, ar, given, batches, or '' (none)
     seqs: int = 0  # calibration sequences (or batches) the model ran
     gen_s: float = 0.0  # generating the ar sequences
     hessian_s: float = 0.0  # collecting the Hessians
     quant_s: float = 0.0  # quantizing the state dict (GPTQ's time)
-    gptq: int = 0  # block matrices quantized by GPTQ
+    gptq: int = 0  # matrices quantized by GPTQ: block matrices, and the embedding under embed_quantizer=gptq
     rtn: int = 0  # block matrices rounded to nearest by a clip other than the seed's, or without a Hessian
     fallbacks: list = field(default_factory=list)  # 'name: reason' of each GPTQ that fell back to rounding
     int6: int = 0  # block matrices given 6 bits by sensitivity (int6_count)
@@ -300,11 +303,16 @@ def store_tensor(name: str, t: Tensor, p: QuantPolicy,
                  stats=None,  # `name`'s calibration statistics (its Hessian)
                  report: QuantReport | None = None) -> tuple[str, Tensor, Tensor | None]:
     "Tensor `name`'s kind and stored form (values, scale) under policy `p`: by its kind, or by the policy's method."
-    kind, block = tensor_rule(name, t, p)
-    if not block or (p.quantizer, p.clip) == ("rtn", "max"): return (kind, *quantize_tensor(t, kind, name, stats))
+    kind, group = tensor_rule(name, t, p)
+    method = {"block": p.quantizer, "embed": p.embed_quantizer}.get(group, "rtn")
+    if method == "rtn" and (group != "block" or p.clip == "max"): return (kind, *quantize_tensor(t, kind, name, stats))
     bits, w, rep = quantizer(kind).bits, t.detach().cpu(), report or QuantReport()
-    if p.quantizer == "gptq" and stats is not None:
-        v, s = gptq_quantize(w, stats, bits, p.clip, p.gptq_block, p.gptq_damp, p.gptq_order, p.sdclip_k,
+    if group == "embed" and (stats is None or bits is None):   # no silent rounding: the preset asked for GPTQ
+        raise ValueError(f"{name}: embed_quantizer=gptq with embed_quant={kind}: " + ("not per-row integers" if bits is None else
+                         "no Hessian of the head's inputs was given (calibrate with the model and its data, or pass stats)"))
+    if method == "gptq" and stats is not None:
+        v, s = gptq_quantize(w, stats, bits, p.clip, p.gptq_block, p.gptq_damp, p.gptq_order,
+                             p.embed_sdclip_k if group == "embed" else p.sdclip_k,
                              on_fallback=lambda why: rep.fallbacks.append(f"{name}: {why}"))
         rep.gptq += 1
     else:
@@ -330,7 +338,7 @@ def int6_by_sensitivity(names: list, hessians: dict, n: int, recur_layers: tuple
 def with_int6_bits(sd: dict, p: QuantPolicy, stats: dict | None = None, report: QuantReport | None = None) -> QuantPolicy:
     "`p` with each block matrix's bits chosen by `int6_by_sensitivity`, if `int6_count` asks and none are chosen yet."
     if p.int6_count == 0 or p.bits: return p
-    blocks = [k for k, t in sd.items() if tensor_rule(k, t, p)[1]]
+    blocks = [k for k, t in sd.items() if tensor_rule(k, t, p)[1] == "block"]
     if not blocks: return p   # every matrix is kept whole: nothing to rank
     if not stats: raise ValueError(f"int6_count={p.int6_count} ranks the block matrices by their Hessians, "
                                    "but no calibration statistics were given")
@@ -372,25 +380,27 @@ def dequantize_state_dict(q: dict, meta: dict, template: dict) -> dict:
     return out
 
 # %% ../nbs/60_quant.ipynb #4335d0e2
+TIED_HEAD = "tok_emb.weight"  # a tied embedding is the head too: its Hessian is that of the head's inputs
+
 @torch.no_grad()
 def collect_hessians(model: torch.nn.Module,
                      batches,  # an iterable of inputs: a tensor, or a tuple of the model's arguments
-                     names=None,  # weight names to collect for (default: every nn.Linear's)
+                     names=None,  # weight names to collect for (default: every nn.Linear's; `TIED_HEAD` only if named)
                      per_batch: bool = False  # divide by the number of batches (#1204's), not of input rows
                      ) -> dict:
-    "`{weight name: XᵀX / n}` (fp32, CPU) of the inputs each linear layer of `model` saw over `batches`."
+    "`{weight name: XᵀX / n}` (fp32, CPU) of the inputs each linear layer of `model` (and a tied head, if named) saw over `batches`."
     sums, hooks, n_batches = {}, [], 0
-    def hook(key):
-        def add(mod, args):
-            x = args[0].detach().float().reshape(-1, args[0].shape[-1])  # (n, in)
-            with torch.autocast(x.device.type, enabled=False): xx = x.T @ x   # fp32 even inside a run's bf16 autocast
-            h, n = sums.get(key, (0.0, 0))
-            sums[key] = (h + xx, n + x.shape[0])
-        return add
+    def add(key, x):
+        x = x.detach().float().reshape(-1, x.shape[-1])  # (n, in)
+        with torch.autocast(x.device.type, enabled=False): xx = x.T @ x   # fp32 even inside a run's bf16 autocast
+        h, n = sums.get(key, (0.0, 0))
+        sums[key] = (h + xx, n + x.shape[0])
     for mname, mod in model.named_modules():
         key = f"{mname}.weight"
         if isinstance(mod, torch.nn.Linear) and (names is None or key in names):
-            hooks.append(mod.register_forward_pre_hook(hook(key)))
+            hooks.append(mod.register_forward_pre_hook(lambda m, args, key=key: add(key, args[0])))
+    if names is not None and TIED_HEAD in names and getattr(model, "lm_head", 0) is None:   # the head's inputs: final_norm's outputs
+        hooks.append(model.final_norm.register_forward_hook(lambda m, args, out: add(TIED_HEAD, out)))
     try:
         for b in batches:
             model(*b) if isinstance(b, (tuple, list)) else model(b)
@@ -646,9 +656,9 @@ def payload_keys(meta: dict, order: str = "model") -> list[str]:
 
 # %% ../nbs/60_quant.ipynb #6ba22b36
 def calibrated_names(sd: dict, p: QuantPolicy) -> list[str]:
-    "The tensors of `sd` that want calibration statistics: those of a calibrated kind, and block matrices under GPTQ."
-    rules = {n: tensor_rule(n, t, p) for n, t in sd.items()}
-    return [n for n, (kind, block) in rules.items() if quantizer(kind).calibrated or (block and p.quantizer == "gptq")]
+    "The tensors of `sd` that want calibration statistics: those of a calibrated kind, block matrices and the embedding under GPTQ."
+    rules, gptq = {n: tensor_rule(n, t, p) for n, t in sd.items()}, {"block": p.quantizer, "embed": p.embed_quantizer}
+    return [n for n, (kind, group) in rules.items() if quantizer(kind).calibrated or gptq.get(group) == "gptq"]
 
 def pack_with_report(sd: dict, cfg: RunConfig | QuantPolicy,
                      stats: dict | None = None,  # calibration statistics by tensor name (`collect_hessians`)
@@ -659,7 +669,7 @@ def pack_with_report(sd: dict, cfg: RunConfig | QuantPolicy,
     p, rep = quant_policy(cfg), QuantReport()
     if stats is not None: rep.calib = "given"
     elif model is not None and (want := calibrated_names(sd, p)):  # the seed's kinds never run the model
-        if p.quantizer == "gptq" and isinstance(cfg, RunConfig):
+        if "gptq" in (p.quantizer, p.embed_quantizer) and isinstance(cfg, RunConfig):
             c = gptq_calibration(model, cfg, calib, want, log)
             stats, rep.calib, rep.seqs, rep.gen_s, rep.hessian_s = c.hessians, c.source, c.seqs, c.gen_s, c.hessian_s
         elif calib is not None:

@@ -1,5 +1,5 @@
 """The launcher as users start it: by path under torchrun, on CPU with two gloo ranks; signals and reused run folders."""
-import json, os, shutil, signal, subprocess, sys, time
+import io, json, os, shutil, signal, subprocess, sys, time
 from pathlib import Path
 
 import pytest
@@ -112,3 +112,35 @@ def test_frontier_techniques_train_and_score_again(tmp_path):
                          str(run_dir)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert ev.returncode == 0, ev.stderr[-3000:]
     assert json.loads((run_dir / "eval.json").read_text())["val_bpb"] == summary["val_bpb"]   # the repeat restored, twins kept
+
+
+FRONTIER8192_TINY = ["--preset", "frontier8192_p180", "--data_path", "embedded", "--tokenizer_path", "embedded",
+                     "--num_layers", "6", "--model_dim", "32", "--num_heads", "2", "--num_kv_heads", "1",
+                     "--bigram_vocab_size", "64", "--bigram_dim", "16", "--train_seq_len", "128", "--train_batch_tokens", "1024",
+                     "--grad_accum_steps", "1", "--iterations", "4", "--warmup_steps", "1", "--warmdown_iters", "2",
+                     "--recur_start_step", "2", "--xsa_last_n", "8", "--parallel_start", "4", "--max_wallclock_seconds", "0",
+                     "--val_max_tokens", "4096", "--gptq_calib_seqs", "2", "--keep_max_numel", "512"]
+
+
+def test_frontier8192_p180_at_tiny_dims(tmp_path):
+    "frontier8192_p180 at vocabulary 8192 (the embedded corpus' tokenizer), tiny widths: trains, GPTQs the embedding with the matrices, packs, scores again."
+    import torch
+    from golf_nb.quant import decompress_payload
+    run_dir = tmp_path / "run"
+    out = golf_train(FRONTIER8192_TINY + ["--run_dir", str(run_dir)], tmp_path)
+    assert out.returncode == 0, out.stderr[-3000:]
+    cfg = json.loads((run_dir / "config.json").read_text())
+    assert (cfg["vocab_size"], cfg["embed_quant"], cfg["embed_quantizer"], cfg["quant_clip"], cfg["ve_layers"]) == (8192, "int8_rows", "gptq", "sdclip", "")
+    log = (run_dir / "log.txt").read_text()
+    assert "recurrence:activated step:2 layers:4,5 virtual_layers:8" in log and "gptq:calibration train seqs:2 " in log
+    obj = torch.load(io.BytesIO(decompress_payload((run_dir / "final_model.ptz").read_bytes())), weights_only=True)
+    blocks = sum(m == {"type": "int6"} for m in obj["m"].values())
+    assert obj["m"]["tok_emb.weight"] == {"type": "int8_rows"} and tuple(obj["w"]["tok_emb.weight.q"].shape) == (8192, 32)
+    assert blocks > 0 and f"quant:{blocks + 1} GPTQ layers, 0 rounded layers, 0 fallbacks" in log   # the embedding among them
+    summary = json.loads((run_dir / "summary.json").read_text())
+    assert summary["finished"] and summary["artifact_format"].startswith("int8_rows+int6+")
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": "", "OMP_NUM_THREADS": "1"}
+    ev = subprocess.run([sys.executable, "-c", "import sys; from golf_nb.launch import eval_main; sys.exit(eval_main())",
+                         str(run_dir)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert ev.returncode == 0, ev.stderr[-3000:]
+    assert json.loads((run_dir / "eval.json").read_text())["val_bpb"] == summary["val_bpb"]
