@@ -237,7 +237,8 @@ def test_seed465_record_script_fits_the_goal():
     45,518 bytes with all of them (2026-12-02; #1204's own script is 93,853). It was 47,000 until the key/value-cached
     sampler of GPTQ's calibration joined the model and quant modules, with the payload's tensor order, the fp32
     Hessian products and the post-averaging validation: 47,483 bytes (2026-12-02, third session), 47,478 a few commits
-    later. GPTQ for the embedding and the frontier8192 presets took it to 48,068 (issue #15).
+    later. GPTQ for the embedding and the frontier8192 presets took it to 48,068 (issue #15), compressing in parts
+    (`compress_streams`) to 48,753.
     A bundle that leaves out what the recipe switches off would bring it back down."""
     forms = record_code(bundle_defaults(asdict(preset("seed465"))), "seed465")
     sizes = {k: len(v.encode("utf-8")) for k, v in forms.items()}
