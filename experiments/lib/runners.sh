@@ -1,9 +1,10 @@
 # Sourced by the GPU scripts: sets DATA (the p180 shard) and TOK (the sp1024 tokenizer) under ROOT (default: here).
 # Ways to run one measurement:
-#   seed_steps LOG RUN_ID STEPS LAUNCHER...  the seed's train_gpt.py at the record's batch on the p180 data, constant
-#       LR, every step logged, run from .gpu/RUN_ID by LAUNCHER (`python3`, `torchrun ...`) and stopped once step
-#       STEPS is logged (it would evaluate and quantize next). Environment given to the call (CUDA_VISIBLE_DEVICES)
-#       reaches the script.
+#   seed_steps LOG RUN_ID STEPS LAUNCHER...  the seed's train_gpt.py (SEED_SCRIPT, default .seed/train_gpt.py) at the
+#       record's batch on the p180 data, constant LR, every step logged, run from .gpu/RUN_ID by LAUNCHER (`python3`,
+#       `torchrun ...`) and stopped once step STEPS is logged (it would evaluate and quantize next). Environment given
+#       to the call (CUDA_VISIBLE_DEVICES) reaches the script. LOG.stamps gets the seconds from launch to the lines
+#       that bracket compilation and warm-up (polled every 0.5 s), and how the run ended.
 #   "${GOLF_BENCH[@]}" ARGS...                golf_bench without its console script (not installed on the GPU machines).
 #   "${RECORD_BENCH[@]}" ARGS...              golf_bench timing seed465 at the record's batch on the p180 data, as
 #       seed_steps runs the seed's script: seed 1337, constant LR, no wall-clock cap (ARGS add --steps, knobs, --out).
@@ -13,15 +14,29 @@ RECORD_BENCH=("${GOLF_BENCH[@]}" --preset seed465 --record_batch --real_data --s
               --tokenizer_path "$TOK" --max_wallclock_seconds 0 --warmdown_iters 0)
 
 seed_steps() {
-  local log=$1 rid=$2 steps=$3 pid; shift 3
+  local log=$1 rid=$2 steps=$3 pid rc t0 ended=exited mark key
+  local -A at=()   # stamp name -> seconds from launch
+  local -a marks=("warmup_start:^seed:[0-9]" "first_warmup_step:^warmup_step:1/" "first_step:^step:1/$steps train_loss"
+                  "last_step:^step:$steps/$steps train_loss")   # name:pattern of the line it waits for
+  shift 3
   mkdir -p "$ROOT/.gpu/$rid"
+  t0=$(date +%s.%N)
   (cd "$ROOT/.gpu/$rid" && exec env DATA_PATH="$DATA" TOKENIZER_PATH="$TOK" VOCAB_SIZE=1024 NUM_LAYERS=10 \
      ITERATIONS="$steps" WARMUP_STEPS=10 WARMDOWN_ITERS=0 MAX_WALLCLOCK_SECONDS=0 TRAIN_LOG_EVERY=1 VAL_LOSS_EVERY=0 \
-     SEED=1337 RUN_ID="$rid" timeout "${RUN_TIMEOUT:-300}" "$@" "$ROOT/.seed/train_gpt.py") > "$log" 2>&1 &
+     SEED=1337 RUN_ID="$rid" timeout "${RUN_TIMEOUT:-300}" "$@" "${SEED_SCRIPT:-$ROOT/.seed/train_gpt.py}") > "$log" 2>&1 &
   pid=$!
   while kill -0 $pid 2>/dev/null; do
-    if grep -q "^step:$steps/$steps train_loss" "$log"; then kill $pid; break; fi
-    sleep 1
+    for mark in "${marks[@]}"; do
+      key=${mark%%:*}
+      if [ -z "${at[$key]:-}" ] && grep -q "${mark#*:}" "$log"; then
+        at[$key]=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+      fi
+    done
+    if [ -n "${at[last_step]:-}" ]; then ended=stopped; kill $pid; break; fi
+    sleep 0.5
   done
-  wait $pid 2>/dev/null
+  wait $pid 2>/dev/null; rc=$?
+  { for key in warmup_start first_warmup_step first_step last_step; do echo "launch_to_${key}_s ${at[$key]:-}"; done
+    echo "end_s $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"
+    echo "ended $ended rc $rc"; } > "$log.stamps"
 }
