@@ -98,6 +98,15 @@ FRONTIER_TINY = SMOKE + ["--num_layers", "5", "--recur_layers", "1,2", "--recur_
                          "--int6_count", "3", "--embed_quant", "int8", "--keep_max_numel", "1024"]
 
 
+def assert_golf_eval_scores(run_dir, summary: dict, cwd):
+    "golf_eval, in a fresh process, scores the run's artifact exactly as the run did."
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": "", "OMP_NUM_THREADS": "1"}
+    ev = subprocess.run([sys.executable, "-c", "import sys; from golf_nb.launch import eval_main; sys.exit(eval_main())",
+                         str(run_dir)], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    assert ev.returncode == 0, ev.stderr[-3000:]
+    assert json.loads((run_dir / "eval.json").read_text())["val_bpb"] == summary["val_bpb"]
+
+
 def test_frontier_techniques_train_and_score_again(tmp_path):
     "Every frontier technique at once on the smoke model: the repeat starts on time, and golf_eval scores the artifact exactly as the run did."
     run_dir = tmp_path / "run"
@@ -107,11 +116,7 @@ def test_frontier_techniques_train_and_score_again(tmp_path):
     assert "warmup_step:1/1 recurrent:1" in log and "recurrence:activated step:3 layers:1,2 virtual_layers:7" in log
     assert "late_qat:enabled step:0" in log and "mixed_quant: 3 int6" in log
     summary = json.loads((run_dir / "summary.json").read_text())
-    env = {**os.environ, "CUDA_VISIBLE_DEVICES": "", "OMP_NUM_THREADS": "1"}
-    ev = subprocess.run([sys.executable, "-c", "import sys; from golf_nb.launch import eval_main; sys.exit(eval_main())",
-                         str(run_dir)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
-    assert ev.returncode == 0, ev.stderr[-3000:]
-    assert json.loads((run_dir / "eval.json").read_text())["val_bpb"] == summary["val_bpb"]   # the repeat restored, twins kept
+    assert_golf_eval_scores(run_dir, summary, tmp_path)   # the repeat restored, twins kept
 
 
 FRONTIER8192_TINY = ["--preset", "frontier8192_p180", "--data_path", "embedded", "--tokenizer_path", "embedded",
@@ -139,8 +144,4 @@ def test_frontier8192_p180_at_tiny_dims(tmp_path):
     assert blocks > 0 and f"quant:{blocks + 1} GPTQ layers, 0 rounded layers, 0 fallbacks" in log   # the embedding among them
     summary = json.loads((run_dir / "summary.json").read_text())
     assert summary["finished"] and summary["artifact_format"].startswith("int8_rows+int6+")
-    env = {**os.environ, "CUDA_VISIBLE_DEVICES": "", "OMP_NUM_THREADS": "1"}
-    ev = subprocess.run([sys.executable, "-c", "import sys; from golf_nb.launch import eval_main; sys.exit(eval_main())",
-                         str(run_dir)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
-    assert ev.returncode == 0, ev.stderr[-3000:]
-    assert json.loads((run_dir / "eval.json").read_text())["val_bpb"] == summary["val_bpb"]
+    assert_golf_eval_scores(run_dir, summary, tmp_path)
