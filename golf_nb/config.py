@@ -152,6 +152,7 @@ class RunConfig:
     gptq_temperature: float = 0.8  # sampling temperature of ar calibration
     gptq_gen_batch: int = 8  # ar calibration sequences sampled at once (#1204: 8; more is faster, same distribution)
     gptq_gen_cache: bool = True  # ar calibration runs one position per token on a key/value cache (golf_nb.model.KVCache), same samples; 0: a full forward of the prefix per token (#1204's, >155 s for 16 x 2048 on one H200)
+    gptq_gen_compile: bool = False  # ar calibration on the cache decodes by one compiled step of fixed shapes (golf_nb.model.StaticKVCache; CUDA graphs on CUDA), same samples; speed not yet measured
     gptq_gen_rope: str = "prefix"  # ar calibration past rope_ntk_len: prefix (a forward over each prefix, #1204's: the cache cannot serve it, the sampler falls back) or full (as one forward of train_seq_len tokens, as training sees them: cached)
     gptq_block: int = 128  # GPTQ columns per block of error feedback
     gptq_damp: float = 0.01  # GPTQ damping, as a fraction of the Hessian's mean diagonal
@@ -380,6 +381,7 @@ def validate_techniques(c: RunConfig) -> None:
          "gptq_calib_seqs, gptq_gen_batch and gptq_block must be >= 1 and gptq_damp >= 0")
     need(c.gptq_temperature > 0, f"gptq_temperature must be positive, got {c.gptq_temperature}")
     need(isinstance(c.gptq_gen_cache, bool), f"gptq_gen_cache must be a bool, got {c.gptq_gen_cache!r}")
+    need(isinstance(c.gptq_gen_compile, bool), f"gptq_gen_compile must be a bool, got {c.gptq_gen_compile!r}")
     need(c.int6_count >= 0, f"int6_count must be >= 0, got {c.int6_count}")
     need(c.int6_count == 0 or c.quantizer == "gptq", f"int6_count={c.int6_count} ranks matrices by their GPTQ Hessians: "
          "it needs quantizer=gptq, got quantizer=rtn")

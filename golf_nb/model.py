@@ -5,6 +5,7 @@
 # %% ../nbs/30_model.ipynb #0909874b
 from __future__ import annotations
 import contextlib, math, re
+from typing import Callable
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -19,7 +20,8 @@ __all__ = ['SDPA_HAS_GQA', 'SEED465_N_PARAMS', 'SEED465_BLOCK_PARAMS', 'BF16_ROL
            'Rotary', 'apply_rotary', 'sdpa_backend', 'causal_attention', 'exclusive', 'CausalSelfAttention', 'MLP',
            'SmearGate', 'bigram_hash', 'BigramHash', 'ValueEmbedding', 'Block', 'GPT', 'recurrent_at', 'build_model',
            'count_params', 'seed465_param_names', 'seed_parity_faults', 'RoleError', 'param_role', 'param_roles',
-           'to_mixed_precision', 'cast_for_device', 'KVSlot', 'KVCache']
+           'to_mixed_precision', 'cast_for_device', 'KVSlot', 'KVCache', 'StaticSlot', 'StaticKVCache', 'decode_step',
+           'compile_decode']
 
 # %% ../nbs/30_model.ipynb #909a0f32
 def rms_norm(x: torch.Tensor) -> torch.Tensor:
@@ -84,15 +86,18 @@ def sdpa_backend(name: str, device: torch.device):
     if name not in _SDPA_BACKENDS: raise ValueError(f"model.py: unknown attn_backend {name!r}")
     return sdpa_kernel([getattr(SDPBackend, _SDPA_BACKENDS[name])])
 
-def causal_attention(q, k, v, gqa_native: bool = False, backend: str = "auto") -> torch.Tensor:
+def causal_attention(q, k, v, gqa_native: bool = False, backend: str = "auto",
+                     mask: torch.Tensor | None = None  # (T, S) bool, or (1, S): the keys each query sees (a `StaticKVCache`'s)
+                     ) -> torch.Tensor:
     "Causal SDPA of q (B, H, T, hd) over k, v (B, H_kv, S, hd), sharing each K/V head by H/H_kv query heads; S > T: q is the last T."
     rep, kw, T, S = q.size(1) // k.size(1), {}, q.size(2), k.size(2)
     # SDPA's is_causal aligns the mask top-left; queries at the end of a cache need it bottom-right (one query: no mask)
-    if T < S: kw["attn_mask"] = None if T == 1 else torch.ones(T, S, dtype=torch.bool, device=q.device).tril(S - T)
+    if mask is not None: kw["attn_mask"] = mask
+    elif T < S: kw["attn_mask"] = None if T == 1 else torch.ones(T, S, dtype=torch.bool, device=q.device).tril(S - T)
     if rep > 1 and gqa_native and SDPA_HAS_GQA and backend != "efficient": kw["enable_gqa"] = True  # no GQA kernel
     elif rep > 1: k, v = k.repeat_interleave(rep, dim=1), v.repeat_interleave(rep, dim=1)
     with sdpa_backend(backend, q.device):
-        return F.scaled_dot_product_attention(q, k, v, is_causal=T == S, **kw)
+        return F.scaled_dot_product_attention(q, k, v, is_causal=T == S and mask is None, **kw)
 
 # %% ../nbs/30_model.ipynb #42031ded
 def exclusive(y: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
@@ -134,11 +139,11 @@ class CausalSelfAttention(nn.Module):
         v = v.view(B, T, self.num_kv_heads, self.head_dim).transpose(1, 2)
         q, k = rms_norm(q), rms_norm(k)
         cos, sin = self.rotary(T if kv is None else kv.rope_len, x.device, q.dtype)
-        if kv is not None: cos, sin = cos[:, :, kv.pos:kv.pos + T], sin[:, :, kv.pos:kv.pos + T]  # x's rows of the table
+        if kv is not None: cos, sin = kv.rows(cos, T), kv.rows(sin, T)  # x's rows of the table
         q, k = apply_rotary(q, cos, sin), apply_rotary(k, cos, sin)
         q = q * (self.q_gain if q_gain is None else q_gain).to(q.dtype)[None, :, None, None]
         keys, values = (k, v) if kv is None else kv(k, v)  # (B, H_kv, S, hd): S = T, or every position cached so far
-        y = causal_attention(q, keys, values, self.gqa_native, self.attn_backend)  # (B, H, T, hd)
+        y = causal_attention(q, keys, values, self.gqa_native, self.attn_backend, None if kv is None else kv.mask)  # (B, H, T, hd)
         if xsa: y = exclusive(y, v)
         return self.proj(y.transpose(1, 2).contiguous().view(B, T, C))
 
@@ -478,9 +483,12 @@ def cast_for_device(model: GPT, device, keep_rope_fp32: bool = False) -> GPT:
 # %% ../nbs/30_model.ipynb #61e3e6e9
 class KVSlot:
     "One virtual layer's view of a `KVCache`, handed to its attention."
+    mask = None  # the new positions see the cached ones and each other causally
     def __init__(self, cache: KVCache, layer: int):
         self.cache, self.layer = cache, layer
         self.pos, self.rope_len = cache.pos, cache.max_len  # the new positions start at pos, in a sequence of rope_len
+
+    def rows(self, t: torch.Tensor, T: int) -> torch.Tensor: return t[:, :, self.pos:self.pos + T]  # of a RoPE table
 
     def __call__(self, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         "Store the new positions' keys (rotated) and values (B, H_kv, T, hd); every position's so far."
@@ -502,6 +510,9 @@ class KVCache:
             raise ValueError(f"recur_layers: the cache was made for virtual layers {self.layout}, the model now runs "
                              f"{list(model.v2p)} (set_recurrence switched in between); make a new cache")
         if B != self.batch: raise ValueError(f"the cache holds {self.batch} sequences, got a batch of {B}")
+        self.fits(T)
+
+    def fits(self, T: int) -> None:
         if self.pos + T > self.max_len:
             raise ValueError(f"max_len={self.max_len}: the cache holds {self.pos} positions and cannot take {T} more")
 
@@ -519,7 +530,8 @@ class KVCache:
         self.last_tok, self.last_x, self.pos = input_ids[:, -1:], e[:, -1:], self.pos + input_ids.size(1)
 
 def _kv_cache(self: GPT, batch: int, max_len: int,
-              prefix: bool = True  # refuse where a position's logits differ from a forward over its prefix (NTK stretch)
+              prefix: bool = True,  # refuse where a position's logits differ from a forward over its prefix (NTK stretch)
+              static: bool = False  # a `StaticKVCache`, for a compiled decoder
               ) -> KVCache:
     "An empty `KVCache` for `batch` sequences of up to `max_len` positions, rotated as one forward of `max_len` tokens."
     ntk = self.cfg.rope_ntk_len
@@ -527,6 +539,73 @@ def _kv_cache(self: GPT, batch: int, max_len: int,
         raise ValueError(f"rope_ntk_len={ntk}: a forward longer than that stretches every position's rotation by its "
                          f"length, so forwards over prefixes of up to {max_len} tokens cannot be cached past {ntk} "
                          "(prefix=False decodes as one forward of max_len tokens)")
-    return KVCache(self, batch, max_len)
+    return (StaticKVCache if static else KVCache)(self, batch, max_len)
 
 GPT.kv_cache = _kv_cache
+
+# %% ../nbs/30_model.ipynb #3ee00ecf
+class StaticSlot(KVSlot):
+    "One virtual layer's view of a `StaticKVCache`: the RoPE row by tensor index, and a mask over all max_len keys."
+    def rows(self, t: torch.Tensor, T: int) -> torch.Tensor: return t.index_select(2, self.pos)  # (1, 1, 1, ·)
+    @property
+    def mask(self) -> torch.Tensor: return (torch.arange(self.rope_len, device=self.pos.device) <= self.pos)[None]  # (1, S)
+
+def _static(t: torch.Tensor) -> torch.Tensor:
+    torch._dynamo.mark_static_address(t)  # a CUDA graph reads and writes it where it is
+    return t
+
+class StaticKVCache(KVCache):
+    "A `KVCache` of fixed shapes: one token a step, at the position in the (1,) tensor `pos`, for a compiled `decode_step`."
+    def __init__(self, model: GPT, batch: int, max_len: int):
+        super().__init__(model, batch, max_len)
+        self.pos = torch.zeros(1, dtype=torch.long, device=next(model.parameters()).device)  # set by `step`
+        self.n, self.first, self.toks, self.xs = 0, True, None, None  # positions held (read outside the graph); all tokens, embeddings
+
+    # what `hidden` reads of the previous position: (B, 1) and (B, 1, C) at pos - 1 (KVCache.__init__'s None is ignored)
+    last_tok = property(lambda self: self._prev(self.toks), lambda self, _: None)
+    last_x = property(lambda self: self._prev(self.xs), lambda self, _: None)
+    def _prev(self, t): return None if self.first else t.index_select(1, self.pos - 1)  # position 0: none
+
+    def slot(self, layer: int) -> StaticSlot: return StaticSlot(self, layer)
+    def fits(self, T: int) -> None:  # the length is checked by `step`, outside the graph
+        if T != 1: raise ValueError(f"a StaticKVCache takes one token a step, got {T}")
+
+    def append(self, layer: int, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        "Write the new position's keys and values (B, H_kv, 1, hd) at `pos`; all max_len positions' (`mask` hides the later)."
+        if layer not in self.keys:
+            self.keys[layer], self.values[layer] = (_static(t.new_zeros(*t.shape[:2], self.max_len, t.size(3))) for t in (k, v))
+        self.keys[layer].index_copy_(2, self.pos, k); self.values[layer].index_copy_(2, self.pos, v)
+        return self.keys[layer], self.values[layer]
+
+    def advance(self, input_ids: torch.Tensor, e: torch.Tensor) -> None:
+        "Write the token and its normed embedding (B, 1), (B, 1, C) at `pos` (the buffers are made at position 0)."
+        if self.toks is None:
+            self.toks, self.xs = (_static(t.new_zeros(t.size(0), self.max_len, *t.shape[2:])) for t in (input_ids, e))
+        self.toks.index_copy_(1, self.pos, input_ids); self.xs.index_copy_(1, self.pos, e)
+
+    def reset(self) -> StaticKVCache:
+        "Start new sequences in the same buffers."
+        self.n = 0
+        return self
+
+def decode_step(model: GPT, tok: torch.Tensor, cache: StaticKVCache) -> torch.Tensor:
+    "Logits (B, V) of the token after `tok` (B, 1), the token at the cache's position `pos`."
+    return model.head(model.hidden(tok, cache)[:, -1])
+
+def _step(self: StaticKVCache, model: GPT, tok: torch.Tensor,  # (B, 1): the token at position `n`
+          compiled: Callable | None = None  # `decode_step` compiled (see `compile_decode`); None: eager
+          ) -> torch.Tensor:
+    "Logits (B, V) of the token after `tok`; position 0 always runs eagerly (no previous token; the buffers are made)."
+    if self.n >= self.max_len: raise ValueError(f"max_len={self.max_len}: the cache holds {self.n} positions and cannot take 1 more")
+    self.pos.fill_(self.n); self.first = self.n == 0
+    out = (compiled if compiled is not None and self.n else decode_step)(model, tok, self)
+    self.n += 1
+    return out
+
+def compile_decode(device) -> Callable:
+    "`decode_step` under `torch.compile` as one graph: CUDA graphs on CUDA (mode reduce-overhead), the default mode elsewhere."
+    # static shapes always: another model or length traces anew rather than turn its sizes into symbols
+    return torch.compile(decode_step, fullgraph=True, dynamic=False,
+                         mode="reduce-overhead" if torch.device(device).type == "cuda" else None)
+
+StaticKVCache.step = _step

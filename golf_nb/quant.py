@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from torch import Tensor
 from .config import RunConfig, derive, layer_list, GPTQ_ORDERS, TENSOR_ORDERS
-from .model import param_role
+from .model import StaticKVCache, compile_decode, param_role
 from .files import write_atomic
 from .dist import sync_device
 try: import zstandard
@@ -415,34 +415,39 @@ def damp_hessian(H: Tensor, frac: float = 0.01) -> Tensor:
     return H + frac * H.diagonal().mean().clamp_min(1e-6) * torch.eye(H.shape[0], dtype=H.dtype)
 
 def next_logits(model: torch.nn.Module, toks: Tensor, seq_len: int, rope: str = "prefix",
-                cache=None  # a `KVCache` holding the first tokens of `toks`
+                cache=None,  # a `KVCache` holding the first tokens of `toks`, or a `StaticKVCache` all but the last
+                compiled: Callable | None = None  # a static cache's step, compiled (`golf_nb.model.compile_decode`)
                 ) -> Tensor:
     "Logits (b, V) of the token after `toks` (b, t): by `cache`, or a full forward of the prefix (of it padded to `seq_len`, rope=full)."
+    if isinstance(cache, StaticKVCache): return cache.step(model, toks[:, -1:].contiguous(), compiled)  # strides fixed too
     if cache is not None: return model.head(model.hidden(toks[:, cache.pos:], cache)[:, -1])
     t = toks.size(1)
     if rope == "full": toks = torch.cat([toks, toks.new_zeros(toks.size(0), seq_len - t)], 1)  # causal: never seen
     return model.head(model.hidden(toks)[:, t - 1]) if hasattr(model, "hidden") else model(toks)[:, t - 1]
 
-def sampling_path(model: torch.nn.Module, seq_len: int, cache: bool = True, rope: str = "prefix") -> tuple[bool, str]:
+def sampling_path(model: torch.nn.Module, seq_len: int, cache: bool = True, rope: str = "prefix",
+                  compile: bool = False) -> tuple[bool, str]:  # compile: on a `StaticKVCache` (`gptq_gen_compile`)
     "Whether `generate_calib` can sample `model` on a key/value cache, and the path in words (why not, if not)."
     if not cache: return False, "a full forward per token (gptq_gen_cache=0)"
     if not hasattr(model, "kv_cache"): return False, f"a full forward per token ({type(model).__name__} has no kv_cache)"
     try: model.kv_cache(1, seq_len, prefix=rope == "prefix")
     except ValueError as e: return False, f"a full forward per token (no kv cache: {e})"
-    return True, "a kv cache"
+    return True, "a static kv cache, one compiled step" if compile else "a kv cache"
 
 def generate_calib(model: torch.nn.Module, n_seqs: int, seq_len: int, vocab_size: int, temperature: float = 0.8,
                    seed: int = 1337, batch: int = 8,  # sequences sampled at once (#1204: 8)
                    log: Callable | None = None,  # called with a line when sampling starts and after each batch
                    cache: bool = True,  # decode on a `KVCache` where the model has one and it gives the same logits
-                   rope: str = "prefix"  # past rope_ntk_len: prefix (#1204's) or full (see `gptq_gen_rope`)
+                   rope: str = "prefix",  # past rope_ntk_len: prefix (#1204's) or full (see `gptq_gen_rope`)
+                   compile: bool = False  # on the cache: by one compiled step of fixed shapes (see `gptq_gen_compile`)
                    ) -> list[Tensor]:
     "`n_seqs` sequences (1, seq_len) sampled from `model` itself, each from a uniformly random first token."
     dev, t0 = next(model.parameters()).device, time.perf_counter()
     say = log or (lambda line: None)
-    cached, path = sampling_path(model, seq_len, cache, rope)
+    cached, path = sampling_path(model, seq_len, cache, rope, compile)
     say(f"gptq:generating {n_seqs} seqs x {seq_len} tokens, {batch} at a time, temperature {temperature}, with {path}")
-    g, out, was_training = torch.Generator(device=dev).manual_seed(seed), [], model.training
+    g, out, was_training, kv = torch.Generator(device=dev).manual_seed(seed), [], model.training, None
+    step = compile_decode(dev) if cached and compile else None
     # SDPA picks its kernel while sampling: cuDNN, the training default, takes no 1-token keys and plans each length anew
     backends = [(m, m.attn_backend) for m in model.modules() if hasattr(m, "attn_backend")]
     for m, _ in backends: m.attn_backend = "auto"
@@ -452,9 +457,10 @@ def generate_calib(model: torch.nn.Module, n_seqs: int, seq_len: int, vocab_size
         with torch.inference_mode(), amp:
             for start in range(0, n_seqs, batch):
                 toks = torch.randint(0, vocab_size, (min(batch, n_seqs - start), 1), device=dev, generator=g)  # (b, 1)
-                kv = model.kv_cache(toks.size(0), seq_len, prefix=rope == "prefix") if cached else None
+                if step is not None and kv is not None and kv.batch == toks.size(0): kv.reset()  # the step's buffers again
+                elif cached: kv = model.kv_cache(toks.size(0), seq_len, prefix=rope == "prefix", static=compile)
                 for _ in range(seq_len - 1):   # the head runs on the last position only
-                    logits = next_logits(model, toks, seq_len, rope, kv)
+                    logits = next_logits(model, toks, seq_len, rope, kv, step)
                     probs = torch.softmax(logits.float() / max(temperature, 1e-4), dim=-1)  # (b, V)
                     toks = torch.cat([toks, torch.multinomial(probs, 1, generator=g)], dim=1)
                 out += [t[None].clone() for t in toks]
@@ -493,7 +499,7 @@ def gptq_calibration(model: torch.nn.Module, cfg: RunConfig,
     t0 = time.perf_counter()
     if cfg.gptq_calib == "ar":
         seqs = generate_calib(model, cfg.gptq_calib_seqs, cfg.train_seq_len, cfg.vocab_size, cfg.gptq_temperature, cfg.seed,
-                              cfg.gptq_gen_batch, log, cfg.gptq_gen_cache, cfg.gptq_gen_rope)
+                              cfg.gptq_gen_batch, log, cfg.gptq_gen_cache, cfg.gptq_gen_rope, cfg.gptq_gen_compile)
     elif batches is None: raise ValueError("gptq_calib=train needs training batches")
     else: seqs = train_calib_seqs(batches, cfg.gptq_calib_seqs)
     sync_device(dev); t1 = time.perf_counter()
