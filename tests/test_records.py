@@ -227,7 +227,7 @@ def test_record_baseline_argument(runs, tmp_path):
 
 
 def test_seed465_record_script_fits_the_goal():
-    """`golf_record --compressed_code` ships the seed465 recipe's train_gpt.py in at most 49,000 bytes (the seed's: 57,747).
+    """`golf_record --compressed_code` ships the seed465 recipe's train_gpt.py in at most 50,000 bytes (the seed's: 57,747).
 
     The goal was 30,000 (27,198 measured) until the frontier's techniques joined the same model and config classes,
     which the bundle keeps whole: 32,918 bytes with them switched off. It was 40,000 until CaseOps' validation byte
@@ -238,9 +238,10 @@ def test_seed465_record_script_fits_the_goal():
     sampler of GPTQ's calibration joined the model and quant modules, with the payload's tensor order, the fp32
     Hessian products and the post-averaging validation: 47,483 bytes (2026-12-02, third session), 47,478 a few commits
     later. GPTQ for the embedding and the frontier8192 presets took it to 48,068 (issue #15), compressing in parts
-    (`compress_streams`) to 48,753.
+    (`compress_streams`) to 48,753. It was 49,000 until the static-shape decoder of GPTQ's calibration
+    (`gptq_gen_compile`, StaticKVCache) joined the model and quant modules: 49,573 bytes.
     A bundle that leaves out what the recipe switches off would bring it back down."""
     forms = record_code(bundle_defaults(asdict(preset("seed465"))), "seed465")
     sizes = {k: len(v.encode("utf-8")) for k, v in forms.items()}
-    assert sizes["compressed"] <= 49_000, f"the shipped train_gpt.py has grown past 49,000 bytes: {sizes}"
+    assert sizes["compressed"] <= 50_000, f"the shipped train_gpt.py has grown past 50,000 bytes: {sizes}"
     assert expand_source(forms["compressed"]) == forms["minified"] == minify_source(forms["plain"])
