@@ -51,6 +51,8 @@ VARIANTS = {   # name -> the quantization fields it sets on the run's config
     "gptq_train16": dict(GPTQ, gptq_calib="train", gptq_calib_seqs=16, mlp_bits=5, attn_bits=5),   # as many as gptq_ar16
     "gptq_ar16": dict(GPTQ, gptq_calib="ar", gptq_calib_seqs=16, mlp_bits=5, attn_bits=5),   # #1204's sampling (full forwards)
     "gptq_ar16_cached": dict(GPTQ, gptq_calib="ar", gptq_calib_seqs=16, gptq_gen_rope="full", mlp_bits=5, attn_bits=5),
+    "gptq_ar16_compiled": dict(GPTQ, gptq_calib="ar", gptq_calib_seqs=16, gptq_gen_rope="full", gptq_gen_compile=True,
+                               mlp_bits=5, attn_bits=5),   # the same samples by a compiled static-shape step: the time differs
     "gptq_ar": dict(GPTQ, gptq_calib="ar", mlp_bits=5, attn_bits=5),
     "gptq_ar_sdclip": dict(GPTQ, gptq_calib="ar", quant_clip="sdclip", mlp_bits=5, attn_bits=5),
     "gptq_ar_int6": dict(GPTQ, gptq_calib="ar", int6_count=0, mlp_bits=6, attn_bits=6)}
@@ -104,7 +106,7 @@ def study(run_dir: Path, names: list[str], out: Path, log=print,
                common=common or {}, variants={}, compressors={})
     log(f"float val_bpb {float_bpb:.5f} ({cfg.eval_mode}, {float_s:.1f} s)")
     write_json_atomic(out, res)   # a study killed in its first calibration still has the float score
-    payload, calibs, jobs = None, {}, {}   # GPTQ's Hessians by (source, sequences, rope): made once, from the float model
+    payload, calibs, jobs = None, {}, {}   # GPTQ's Hessians by (source, sequences, rope, compiled): made once, from the float model
     pool = (ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_worker_threads,
                                 initargs=(worker_threads(workers),)) if workers > 0 else None)
 
@@ -131,7 +133,7 @@ def study(run_dir: Path, names: list[str], out: Path, log=print,
         vcfg = validate(replace(cfg, **VARIANTS[name]))
         calib = None
         if vcfg.quantizer == "gptq":
-            key = (vcfg.gptq_calib, vcfg.gptq_calib_seqs, vcfg.gptq_gen_rope)
+            key = (vcfg.gptq_calib, vcfg.gptq_calib_seqs, vcfg.gptq_gen_rope, vcfg.gptq_gen_compile)
             if key not in calibs:
                 score_packed(block=False)
                 with torch.no_grad(), autocast(state.device):
