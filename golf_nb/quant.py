@@ -26,14 +26,14 @@ __all__ = ['FP16_TINY', 'INT8_CLIP_PERCENTILE', 'SEARCH_QUANTILES', 'QUANTIZERS'
            'ARTIFACT_MAGIC', 'ORDER_TAG', 'STREAMS_TAG', 'MAX_STREAMS', 'COMPRESSORS', 'PAYLOAD_PARTS', 'ARTIFACT_CAP',
            'int_range', 'quantize_rows', 'dequantize_rows', 'quantize_rows_clip', 'clip_scales', 'round_rows',
            'quantize_rows_clipped', 'gptq_inverse', 'gptq_round', 'gptq_quantize', 'Quantizer', 'quantizer', 'row_kind',
-           'QuantPolicy', 'quant_policy', 'quant_category', 'tensor_rule', 'tensor_policy', 'ArtifactError',
-           'meta_kind', 'quantize_tensor', 'QuantReport', 'store_tensor', 'repeated_matrix', 'int6_by_sensitivity',
-           'with_int6_bits', 'quantize_state_dict', 'dequantize_state_dict', 'collect_hessians', 'damp_hessian',
-           'next_logits', 'sampling_path', 'generate_calib', 'train_calib_seqs', 'Calibration', 'gptq_calibration',
-           'byte_shuffle', 'byte_unshuffle', 'Compressor', 'compress_parts', 'compress_payload', 'header_fields',
-           'split_parts', 'decompress_payload', 'matrix_role', 'payload_keys', 'calibrated_names', 'pack_with_report',
-           'pack_artifact', 'unpack_artifact', 'save_artifact', 'load_artifact', 'SizeError', 'size_account',
-           'check_size', 'code_bytes_of', 'quant_error_report', 'bytes_by_group']
+           'QuantPolicy', 'quant_policy', 'quant_category', 'tensor_rule', 'group_method', 'tensor_policy',
+           'ArtifactError', 'meta_kind', 'quantize_tensor', 'QuantReport', 'store_tensor', 'repeated_matrix',
+           'int6_by_sensitivity', 'with_int6_bits', 'quantize_state_dict', 'dequantize_state_dict', 'collect_hessians',
+           'damp_hessian', 'next_logits', 'sampling_path', 'generate_calib', 'train_calib_seqs', 'Calibration',
+           'gptq_calibration', 'byte_shuffle', 'byte_unshuffle', 'Compressor', 'compress_parts', 'compress_payload',
+           'header_fields', 'split_parts', 'decompress_payload', 'matrix_role', 'payload_parts', 'payload_keys',
+           'calibrated_names', 'pack_with_report', 'pack_artifact', 'unpack_artifact', 'save_artifact', 'load_artifact',
+           'SizeError', 'size_account', 'check_size', 'code_bytes_of', 'quant_error_report', 'bytes_by_group']
 
 # %% ../nbs/60_quant.ipynb #06e46e78
 FP16_TINY = torch.finfo(torch.float16).tiny  # smallest normal fp16, the floor of a stored scale
@@ -249,6 +249,10 @@ def tensor_rule(name: str, t: Tensor, cfg: RunConfig | QuantPolicy) -> tuple[str
     if role in ("attn", "matrix"): return row_kind(bits.get(name, p.attn_bits)), "block"
     return "int8", ""  # table, control
 
+def group_method(group: str, p: QuantPolicy) -> str:
+    "How a `tensor_rule` group's values are chosen under `p`: block matrices by `quantizer`, the embedding by `embed_quantizer`, the rest rtn."
+    return {"block": p.quantizer, "embed": p.embed_quantizer}.get(group, "rtn")
+
 def tensor_policy(name: str, t: Tensor, cfg: RunConfig | QuantPolicy) -> str:
     "How tensor `name` is stored: a kind of `QUANTIZERS` (first matching rule wins)."
     return tensor_rule(name, t, cfg)[0]
@@ -304,7 +308,7 @@ def store_tensor(name: str, t: Tensor, p: QuantPolicy,
                  report: QuantReport | None = None) -> tuple[str, Tensor, Tensor | None]:
     "Tensor `name`'s kind and stored form (values, scale) under policy `p`: by its kind, or by the policy's method."
     kind, group = tensor_rule(name, t, p)
-    method = {"block": p.quantizer, "embed": p.embed_quantizer}.get(group, "rtn")
+    method = group_method(group, p)
     if method == "rtn" and (group != "block" or p.clip == "max"): return (kind, *quantize_tensor(t, kind, name, stats))
     bits, w, rep = quantizer(kind).bits, t.detach().cpu(), report or QuantReport()
     if group == "embed" and (stats is None or bits is None):   # no silent rounding: the preset asked for GPTQ
@@ -650,21 +654,26 @@ def matrix_role(key: str) -> str:
 
 PAYLOAD_PARTS = ("q", "scale", "kept")  # the sections of a split payload, in order
 
-def payload_keys(meta: dict, order: str = "model") -> list[str]:
-    "The stored keys of an artifact with `meta`, in the order its payload holds them under tensor order `order`."
-    if order not in TENSOR_ORDERS: raise ValueError(f"order must be one of {', '.join(TENSOR_ORDERS)}, got {order!r}")
-    parts = []  # (key, kind, part), the state dict's order: a quantized tensor's codes, then its scales
+def payload_parts(meta: dict) -> list[tuple[str, str, str]]:
+    "`(stored key, kind, part)` of every tensor an artifact with `meta` stores, in the state dict's order: codes, then scales."
+    parts = []
     for name, m in meta.items():
         kind = meta_kind(m)
         parts += [(name, kind, "kept")] if quantizer(kind).kept else [(name + ".q", kind, "q"), (name + ".scale", kind, "scale")]
+    return parts
+
+def payload_keys(meta: dict, order: str = "model") -> list[str]:
+    "The stored keys of an artifact with `meta`, in the order its payload holds them under tensor order `order`."
+    if order not in TENSOR_ORDERS: raise ValueError(f"order must be one of {', '.join(TENSOR_ORDERS)}, got {order!r}")
+    parts = payload_parts(meta)
     if order == "split": parts = sorted(parts, key=lambda p: (PAYLOAD_PARTS.index(p[2]), p[1], matrix_role(p[0])))  # stable
     return [k for k, _, _ in parts]
 
 # %% ../nbs/60_quant.ipynb #6ba22b36
 def calibrated_names(sd: dict, p: QuantPolicy) -> list[str]:
     "The tensors of `sd` that want calibration statistics: those of a calibrated kind, block matrices and the embedding under GPTQ."
-    rules, gptq = {n: tensor_rule(n, t, p) for n, t in sd.items()}, {"block": p.quantizer, "embed": p.embed_quantizer}
-    return [n for n, (kind, group) in rules.items() if quantizer(kind).calibrated or gptq.get(group) == "gptq"]
+    rules = {n: tensor_rule(n, t, p) for n, t in sd.items()}
+    return [n for n, (kind, group) in rules.items() if quantizer(kind).calibrated or group_method(group, p) == "gptq"]
 
 def pack_with_report(sd: dict, cfg: RunConfig | QuantPolicy,
                      stats: dict | None = None,  # calibration statistics by tensor name (`collect_hessians`)

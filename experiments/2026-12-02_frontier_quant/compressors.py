@@ -22,19 +22,10 @@ import torch
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from golf_nb.files import write_json_atomic  # noqa: E402
-from golf_nb.quant import (QUANTIZERS, byte_shuffle, byte_unshuffle, compress_payload, decompress_payload, matrix_role,
-                           meta_kind, payload_keys)  # noqa: E402
+from golf_nb.quant import (byte_shuffle, byte_unshuffle, compress_payload, decompress_payload, payload_keys,
+                           payload_parts as parts)  # noqa: E402
 
 KIND_ORDER = ("int5", "int6", "int7", "int8_rows", "int8", "int4", "int3", "int2", "fp32", "fp16", "passthrough")
-
-def parts(meta: dict) -> list[tuple[str, str, str]]:
-    "`(stored key, kind, part)` of every stored tensor, in the meta's (the state dict's) order; part is q, scale or kept."
-    out = []
-    for name, m in meta.items():
-        kind = meta_kind(m)
-        if QUANTIZERS[kind].kept: out.append((name, kind, "kept"))
-        else: out += [(name + ".q", kind, "q"), (name + ".scale", kind, "scale")]
-    return out
 
 ORDERS = {   # name -> the stored keys in that order, from the meta
     "model": None,   # the artifact's own payload, byte for byte
