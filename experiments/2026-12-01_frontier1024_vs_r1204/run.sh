@@ -19,6 +19,9 @@
 # script's GPTQ (five clip percentiles per matrix, column by column on the CPU) outlasts a 600 s call (2026-12-02,
 # seed 42: still quantizing 355 s after it began), so its last number on this machine is the post-EMA val_bpb, which
 # golf_nb logs too (post_average_eval); stopping there leaves device time for the next run.
+# The golf side's final evaluation takes eval_compile=auto (EVAL_COMPILE overrides): on the 1.04M-token prefix that is
+# the uncompiled path, which scores within 3.2e-5 of the compiled one and skips its cold compilation (call 7 of
+# 2026-12-02 was cut by the call's limit in that compilation); seeds 42 and 1337 of 2026-12-02's calls 1-7 compiled it.
 # The golf side keeps its float weights (--save_float 1) on the machine for experiments/2026-12-02_frontier_quant,
 # and brings its artifact back (the compressors are compared on its payload off the GPU).
 # Needs .gpu/data (a copy of ../shared/data without train_text_extra) and the wheels in .whl/.
@@ -37,7 +40,7 @@ TOK=$ROOT/.gpu/data/tokenizers/fineweb_1024_bpe.model
 if [ "$SIDE" = golf ]; then
   python3 -c "import sys; from golf_nb.ablate import ablate_main; sys.exit(ablate_main(sys.argv[1:]))" "frontier1024=" \
     --preset frontier1024_p180 --proxy p180 --seeds "$SEED" --lanes 1 --data_path .gpu/p180 --tokenizer_path "$TOK" \
-    --eval_batch_seqs 128 --save_float 1 --out_dir .gpu/ablate --timeout "$LIMIT" 2>&1 | tee "$DEST/ablate_$SEED.txt"
+    --eval_batch_seqs 128 --eval_compile "${EVAL_COMPILE:-auto}" --save_float 1 --out_dir .gpu/ablate --timeout "$LIMIT" 2>&1 | tee "$DEST/ablate_$SEED.txt"
   cp experiments/ledger.csv "$DEST/ledger.csv"
   tar czf "$DEST/golf_runs_$SEED.tgz" --exclude='*.ptz' --exclude='*.pt' -C .gpu ablate
   cp .gpu/ablate/runs/frontier1024_s$SEED/final_model.ptz "$DEST/frontier1024_s${SEED}_final_model.ptz"   # < 16 MiB: comes back
