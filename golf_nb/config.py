@@ -108,7 +108,7 @@ class RunConfig:
     inductor_config: str = "auto"  # Inductor settings 'name=value,...'; 'auto': golf_nb.train.AUTO_INDUCTOR_CONFIG
     compile_mode: str = "default"  # torch.compile mode of the model: default or max-autotune-no-cudagraphs
     eval_scoring: str = "once"  # sliding windows: 'once' scores every target once; 'seed' repeats the seed's tail quirk
-    eval_compile: str = "1"  # compile the sliding evaluation's forward on CUDA (with torch_compile): 1, 0, or auto (by expected cost)
+    eval_compile: str = "auto"  # compile the sliding evaluation's forward on CUDA (with torch_compile): 1, 0, or auto (by expected cost)
     # --- fused Triton kernels (golf_nb.kernels): the same maths rounded once from fp32; off: the eager path, exactly
     fused_mlp_act: bool = False  # the MLP's leaky_relu(x, slope)² forward and backward, one Triton kernel each
     fused_softcap_ce: bool = False  # training loss: soft cap and cross-entropy over the bf16 logits, no fp32 (N, V) copy
