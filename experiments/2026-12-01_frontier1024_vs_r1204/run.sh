@@ -24,6 +24,8 @@
 # 2026-12-02 was cut by the call's limit in that compilation); seeds 42 and 1337 of 2026-12-02's calls 1-7 compiled it.
 # The golf side keeps its float weights (--save_float 1) on the machine for experiments/2026-12-02_frontier_quant,
 # and brings its artifact back (the compressors are compared on its payload off the GPU).
+# QUANT_VARIANTS (golf side) runs experiments/2026-12-02_frontier_quant/quant_study.py on the run's float weights in
+# the same call, after the run (see there).
 # Needs .gpu/data (a copy of ../shared/data without train_text_extra) and the wheels in .whl/.
 set -uo pipefail
 HERE=experiments/2026-12-01_frontier1024_vs_r1204; SEED=${SEED:-1337}; SIDE=${SIDE:-golf}; DEST=${OUT:-$HERE/logs}
@@ -44,6 +46,15 @@ if [ "$SIDE" = golf ]; then
   cp experiments/ledger.csv "$DEST/ledger.csv"
   tar czf "$DEST/golf_runs_$SEED.tgz" --exclude='*.ptz' --exclude='*.pt' -C .gpu ablate
   cp .gpu/ablate/runs/frontier1024_s$SEED/final_model.ptz "$DEST/frontier1024_s${SEED}_final_model.ptz"   # < 16 MiB: comes back
+  # QUANT_VARIANTS=v1,v2,...: the quantization study on this run's float weights in what is left of the call (its JSON
+  # is rewritten after every variant, so a cut study keeps what it finished). The float weights exist only on this
+  # machine: on 2026-12-02 (call 13) the machine was given back between two calls and the study found nothing.
+  QLEFT=$(( 585 - SECONDS ))
+  if [ -n "${QUANT_VARIANTS:-}" ] && [ "$QLEFT" -ge 60 ]; then
+    echo "quant study: $QLEFT s left"
+    timeout "$QLEFT" python3 experiments/2026-12-02_frontier_quant/quant_study.py ".gpu/ablate/runs/frontier1024_s$SEED" \
+      --variants "$QUANT_VARIANTS" --compressors 0 --out "$DEST/quant_study_s$SEED.json" 2>&1 | tee "$DEST/quant_study_s$SEED.txt"
+  elif [ -n "${QUANT_VARIANTS:-}" ]; then echo "quant study: skipped, $QLEFT s left"; fi
 else
   W=$ROOT/.gpu/r1204_$SEED; mkdir -p "$W"
   sed -e 's/ema_decay=\.997;/ema_decay=float(os.environ.get("EMA_DECAY",".997"));/' \
