@@ -33,6 +33,8 @@ PROXIES = {
     "p180": Proxy("p180"),  # train (180 s on the p180 preset), quantize, score after quantization
     "record_batch": Proxy("seed465", ("--record_batch", "--real_data", "--max_wallclock_seconds", "0", "--warmdown_iters", "0"),
                           "step_ms", throughput=True),  # the record's step on one device, constant LR
+    "p180_batch": Proxy("p180", ("--real_data", "--max_wallclock_seconds", "0", "--warmdown_iters", "0"),
+                        "step_ms", throughput=True),  # the preset's own step (p180's 262,144 tokens), constant LR
 }
 
 def budget(proxy: str, steps: int | None = None, seconds: float | None = None) -> tuple[str, list]:
