@@ -29,7 +29,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "experiments/2026-12-02_record_batch_speed
 from golf_nb.bench import bench_config, flops_per_token, H200_BF16_TFLOPS, parse_train_log  # noqa: E402
 from golf_nb.ledger import append_rows, read_ledger, ledger_row  # noqa: E402
 from golf_nb.train import write_json_atomic  # noqa: E402
-from make_record_batch_json import SEED, shown, read_machine, read_times, loss_gap, golf_run  # noqa: E402
+from make_record_batch_json import SEED, cli, shown, read_machine, read_times, loss_gap, golf_run  # noqa: E402
 
 GOLF = ("frontier1024", "accum8", "accum2")  # run.sh's golf_nb runs: stage 1, then stage 3
 ORDER = ("frontier1024", "r1204_script", "accum8", "accum2")  # run.sh's default STAGES
@@ -172,31 +172,12 @@ def summarise(logs: Path, command: str = "") -> dict:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("logs", type=Path, nargs="?", default=HERE / "logs", help="the unpacked frontier_record_batch.tgz")
-    ap.add_argument("--out", type=Path, default=HERE / "frontier_record_batch.json")
-    ap.add_argument("--command", default="", help="the device call that made the files, recorded in the JSON")
-    ap.add_argument("--ledger", type=Path, default=ROOT / "experiments/ledger.csv", help="the ledger the rows are appended to")
-    ap.add_argument("--no_ledger", action="store_true", help="only list the rows in the JSON")
-    ns = ap.parse_args(argv)
-    rep = summarise(ns.logs, ns.command)
-    rows = rep["ledger_rows"]
-    if not ns.no_ledger:
-        have = {r["log"] for r in read_ledger(ns.ledger)}
-        new = [r for r in rows if r["log"] not in have]
-        append_rows(ns.ledger, new)
-        print(f"ledger: {len(new)} row(s) appended to {shown(ns.ledger)}, {len(rows) - len(new)} already there")
-    write_json_atomic(ns.out, rep)
-    for n, r in rep["runs"].items():
-        got = f"{r['step_avg_ms']:.1f} ms over {r['steps']} steps, warm-up {r.get('warmup_s') or float('nan'):.1f} s" \
-            if r.get("step_avg_ms") else "no steps"
-        print(f"{n}: {r['status']}, {got}, run.sh wall {r['stage'].get('wall_s')} s")
+    rep = cli(summarise, "frontier_record_batch.tgz", HERE / "frontier_record_batch.json", argv)
     h = rep["host_overhead"]
     print(f"frontier1024 speed-up vs #1204's script: {rep['frontier1024_speedup_vs_r1204']}")
     print(f"accum8 - accum2: {h['saved_ms']} ms a step (call 16's profile: idle {h['call16_profile']['idle_ms']:.1f} of "
           f"{h['call16_profile']['wall_ms']:.1f} ms); recurrence reached: "
           f"{ {n: v['reached'] for n, v in rep['recurrence'].items()} }")
-    print(f"wrote {shown(ns.out)}")
     return 0
 
 

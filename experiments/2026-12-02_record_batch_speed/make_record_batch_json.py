@@ -193,15 +193,16 @@ def summarise(logs: Path, command: str = "") -> dict:
         runs=runs, sources=shown(logs), ledger_rows=ledger_rows(logs, runs, golf_rows, machine, times))
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("logs", type=Path, nargs="?", default=HERE / "logs", help="the unpacked record_batch_speed.tgz")
-    ap.add_argument("--out", type=Path, default=HERE / "record_batch_speed.json")
+def cli(summarise_fn, tgz: str, out: Path, argv=None) -> dict:
+    "The command line both record-batch experiments share: summarise the unpacked files, append the new ledger rows, write the JSON, list the runs."
+    ap = argparse.ArgumentParser(description=sys.modules[summarise_fn.__module__].__doc__.splitlines()[0])
+    ap.add_argument("logs", type=Path, nargs="?", default=out.parent / "logs", help=f"the unpacked {tgz}")
+    ap.add_argument("--out", type=Path, default=out)
     ap.add_argument("--command", default="", help="the device call that made the files, recorded in the JSON")
     ap.add_argument("--ledger", type=Path, default=ROOT / "experiments/ledger.csv", help="the ledger the rows are appended to")
     ap.add_argument("--no_ledger", action="store_true", help="only list the rows in the JSON")
     ns = ap.parse_args(argv)
-    rep = summarise(ns.logs, ns.command)
+    rep = summarise_fn(ns.logs, ns.command)
     rows = rep["ledger_rows"]
     if not ns.no_ledger:
         have = {r["log"] for r in read_ledger(ns.ledger)}
@@ -213,11 +214,16 @@ def main(argv=None) -> int:
         got = f"{r['step_avg_ms']:.1f} ms over {r['steps']} steps, warm-up {r.get('warmup_s') or float('nan'):.1f} s" \
             if r.get("step_avg_ms") else "no steps"
         print(f"{n}: {r['status']}, {got}, run.sh wall {r['stage'].get('wall_s')} s")
+    print(f"wrote {shown(ns.out)}")
+    return rep
+
+
+def main(argv=None) -> int:
+    rep = cli(summarise, "record_batch_speed.tgz", HERE / "record_batch_speed.json", argv)
     g = rep["loss_gaps"]["fused_vs_unfused"]
     print(f"speed-up vs the seed's script: {rep['speedup_vs_seed']}; fused vs unfused {rep['fused_speedup_vs_unfused']}")
     print(f"losses fused vs unfused: mean |d| {g['mean_abs']} max {g['max_abs']} over {g['steps']} steps; "
           f"seed script GPU to GPU: {[round(s['mean_abs'], 4) for s in rep['seed_script_gpu_to_gpu']]}")
-    print(f"wrote {shown(ns.out)}")
     return 0
 
 
