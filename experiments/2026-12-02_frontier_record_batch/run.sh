@@ -56,36 +56,8 @@ fi
 export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
 ABLATE=(python3 -c "import sys; from golf_nb.ablate import ablate_main; sys.exit(ablate_main(sys.argv[1:]))")
 source experiments/lib/runners.sh   # DATA (.gpu/p180), TOK, script_steps
+source experiments/lib/stages.sh    # stage, limit, pack, gpu_state (RES, OUT, BUDGET, MIN_RUN, PACK_S)
 
-pack() {   # everything so far into $OUT, replaced whole (a cut-short call returns the last complete pack)
-  tar -czf "$OUT/frontier_record_batch.tgz.tmp" -C "$ROOT/.gpu" --exclude=frontier_record_batch/runs \
-    frontier_record_batch && mv "$OUT/frontier_record_batch.tgz.tmp" "$OUT/frontier_record_batch.tgz"
-}
-
-limit() {   # CAP: the seconds a run may take, or nothing (and status 1) when less than MIN_RUN is left
-  local left=$(( BUDGET - PACK_S - SECONDS ))
-  [ "$left" -ge "$MIN_RUN" ] || return 1
-  echo $(( left < $1 ? left : $1 ))
-}
-
-gpu_state() {   # what the GPU holds before a run: it must be idle for the run to be alone on it
-  if command -v nvidia-smi > /dev/null; then
-    nvidia-smi --query-gpu=memory.used,utilization.gpu --format=csv,noheader | tr '\n' ' '
-    echo "apps: $(nvidia-smi --query-compute-apps=pid --format=csv,noheader | wc -l)"
-  else echo "no nvidia-smi"; fi
-}
-
-stage() {   # NAME CAP COMMAND...: run COMMAND with timeout T (from `limit CAP`, passed as $T), log its times, pack
-  local name=$1 cap=$2 start rc; shift 2
-  if ! T=$(limit "$cap"); then
-    echo "stage $name skipped left_s $(( BUDGET - SECONDS ))" | tee -a "$RES/times.txt"; return
-  fi
-  echo "gpu_before $name $(gpu_state)" >> "$RES/times.txt"
-  start=$SECONDS; echo "=== $name: at most $T s (at $start s of $BUDGET)"
-  "$@"; rc=$?
-  echo "stage $name start_s $start end_s $SECONDS rc $rc limit_s $T" | tee -a "$RES/times.txt"
-  pack
-}
 
 golf() {   # VARIANT OVERRIDES PRESET PROXY: one golf_nb run through golf_ablate, killed after $T - 20 s; writes its row
   timeout "$T" "${ABLATE[@]}" "$1=$2" --preset "$3" --proxy "$4" --steps "$STEPS" --seeds 1337 --lanes 1 \
