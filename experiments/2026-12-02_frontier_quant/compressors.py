@@ -13,7 +13,7 @@ so a killed run keeps its part. Times are wall-clock seconds of one call, on one
 once, one process each; N is recorded).
 """
 from __future__ import annotations
-import argparse, hashlib, io, json, lzma, math, multiprocessing as mp, os, platform, re, sys, time, zlib
+import argparse, hashlib, io, json, lzma, multiprocessing as mp, os, platform, re, sys, time, zlib
 from pathlib import Path
 
 import numpy as np

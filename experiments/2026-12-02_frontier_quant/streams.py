@@ -10,7 +10,7 @@ min(N, CPUs) processes, checks the round trip, and records the bytes of the whol
 time. FILE is rewritten after each count. The time depends on the machine's CPUs (recorded); the bytes do not.
 """
 from __future__ import annotations
-import argparse, io, json, os, platform, sys, time
+import argparse, io, os, platform, sys, time
 from pathlib import Path
 
 import torch

@@ -20,16 +20,15 @@ Ledger rows: golf_ablate's, with `log` pointing at the committed record, and `sc
 script; a row whose `log` the ledger already has is not appended again.
 """
 from __future__ import annotations
-import argparse, json, re, statistics, sys
+import json, re, sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "experiments/2026-12-02_record_batch_speed")]
-from golf_nb.bench import bench_config, flops_per_token, H200_BF16_TFLOPS, parse_train_log  # noqa: E402
-from golf_nb.ledger import append_rows, read_ledger, ledger_row  # noqa: E402
-from golf_nb.train import write_json_atomic  # noqa: E402
-from make_record_batch_json import SEED, cli, shown, read_machine, read_times, loss_gap, golf_run  # noqa: E402
+from golf_nb.bench import bench_config, flops_per_token, H200_BF16_TFLOPS  # noqa: E402
+from golf_nb.ledger import read_ledger, ledger_row  # noqa: E402
+from make_record_batch_json import SEED, cli, shown, read_machine, read_times, loss_gap, golf_run, script_row, script_run  # noqa: E402
 
 GOLF = ("frontier1024", "accum8", "accum2")  # run.sh's golf_nb runs: stage 1, then stage 3
 ORDER = ("frontier1024", "r1204_script", "accum8", "accum2")  # run.sh's default STAGES
@@ -37,42 +36,18 @@ SCRIPT_KNOBS = "WARMUP_STEPS=10 WARMDOWN_ITERS=0 MAX_WALLCLOCK_SECONDS=0"  # wha
 PROFILE = ROOT / "experiments/2026-12-01_frontier1024_vs_r1204/profile/2026-12-02_call16_frontier1024_p180.json"
 
 
-def read_stamps(f: Path) -> dict:
-    "script_steps' stamps: seconds from launch (float, or None when the line never came) and how the run ended."
-    out = {}
-    for line in (f.read_text().splitlines() if f.exists() else []):
-        k, _, v = line.partition(" ")
-        out[k] = float(v) if re.fullmatch(r"[\d.]+", v) else v or None
-    return out
-
-
-def script_run(logs: Path, steps_asked: int, flops: int, peak_tflops: float) -> dict:
+def r1204_run(logs: Path, steps_asked: int, flops: int, peak_tflops: float) -> dict:
     "Record #1204's script from its console log and the stamps and recipe run.sh wrote beside it."
     log = logs / "r1204_script.log"
-    if not log.exists(): return dict(status="missing")
+    out = script_run(log, steps_asked, flops, peak_tflops)   # golf_bench's count of frontier1024's FLOPs
+    if out["status"] == "missing": return out
     text = log.read_text(errors="replace")
-    stamps = read_stamps(log.with_name(log.name + ".stamps"))
     recipe_f = log.with_suffix(".recipe")
     recipe = " ".join([recipe_f.read_text().strip(), SCRIPT_KNOBS]) if recipe_f.exists() else SCRIPT_KNOBS
     m = re.search(r"^recurrence:layers=.*? start_step=(\d+) active=(\d)", text, re.M)
-    try: p = parse_train_log(log)
-    except ValueError: p = None   # no step logged
-    status = ("failed" if "Traceback" in text else "killed") if not p or p["steps"] < steps_asked else "ok"
-    out = dict(status=status, log=log.name, stamps=stamps, recipe=recipe,
-               recur_start_step=int(m[1]) if m else None, recurrent_at_start=bool(int(m[2])) if m else None)
-    if not p: return out
-    cum = dict(p["train_time"])
-    times = [cum[s] - cum.get(s - 1, 0.0) for s in sorted(cum)]
-    batch = int(re.search(r"train_batch_tokens:(\d+)", text)[1])
-    tok_s = batch / (p["step_avg_ms"] / 1000.0)
-    first, start = stamps.get("launch_to_first_step_s"), stamps.get("launch_to_warmup_start_s")
-    warm = first - times[0] / 1000.0 - start if isinstance(first, float) and isinstance(start, float) else None
-    return dict(out, steps=p["steps"], step_avg_ms=p["step_avg_ms"], step_median_ms=statistics.median(times),
-                step_min_ms=min(times), step_max_ms=max(times), tokens_per_s=tok_s,
-                mfu=tok_s * flops / (peak_tflops * 1e12),   # golf_bench's count of frontier1024's FLOPs
-                train_batch_tokens=batch, grad_accum_steps=p["grad_accum_steps"], model_params=p["model_params"],
-                warmup_s=warm, launch_to_first_step_s=first, launch_to_last_step_s=stamps.get("launch_to_last_step_s"),
-                losses=dict(p["train"]), step_times_ms=times)
+    out.update(recipe=recipe, recur_start_step=int(m[1]) if m else None, recurrent_at_start=bool(int(m[2])) if m else None)
+    if "steps" in out: out["launch_to_last_step_s"] = out["stamps"].get("launch_to_last_step_s")
+    return out
 
 
 def recurrence(logs: Path, runs: dict) -> dict:
@@ -125,11 +100,7 @@ def ledger_rows(logs: Path, runs: dict, golf_rows: dict, machine: dict, times: d
                 + stamp("launch_to_last_step_s", f"launch to step {machine['steps']}")
                 + (f"; warm-up {s['warmup_s']:.1f} s" if s.get("warmup_s") is not None else "")
                 + (f"; recurrence from step {s['recur_start_step']}, not reached" if s.get("recur_start_step") else ""))
-        rows.append(dict(date=machine["date"], git_sha="", preset="script:r1204", variant="r1204_script",
-                         recipe_diff=s["recipe"], proxy="record_batch", seed=SEED, steps=s.get("steps"),
-                         step_ms=s.get("step_avg_ms"),
-                         machine=machine["gpu"] or next((r["machine"] for r in golf_rows.values()), ""), lanes=1,
-                         status=s["status"], log=shown(logs / s["log"]), notes=note))
+        rows.append(script_row(logs, s, machine, golf_rows, "script:r1204", "r1204_script", s["recipe"], note))
     return [ledger_row(r, f"new row {i + 1}") for i, r in enumerate(rows)]
 
 
@@ -141,7 +112,7 @@ def summarise(logs: Path, command: str = "") -> dict:
     runs = {n: golf_run(logs, n, golf_rows) for n in GOLF}
     ref = runs["frontier1024"] if "flops_per_token" in runs["frontier1024"] else None
     cfg = bench_config(["--preset", "frontier1024", "--record_batch"], environ={})[0]   # when stage 1 left no record
-    runs["r1204_script"] = script_run(logs, machine["steps"], ref["flops_per_token"] if ref else flops_per_token(cfg),
+    runs["r1204_script"] = r1204_run(logs, machine["steps"], ref["flops_per_token"] if ref else flops_per_token(cfg),
                                       ref["peak_tflops"] if ref else H200_BF16_TFLOPS)
     runs = {n: runs[n] for n in ORDER}
     for n, r in runs.items():

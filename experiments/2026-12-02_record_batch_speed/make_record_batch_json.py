@@ -95,16 +95,20 @@ def golf_run(logs: Path, name: str, rows: dict) -> dict:
                 losses={i + 1: l for i, l in enumerate(r["train_losses"])}, step_times_ms=t)
 
 
-def seed_run(logs: Path, steps_asked: int, flops: int, peak_tflops: float) -> dict:
-    "The seed's script from its stdout log and the stamps run.sh wrote beside it."
-    log = logs / "seed_script.log"
+def read_stamps(f: Path) -> dict:
+    "runners.sh's stamps: seconds from launch (float, or None when the line never came) and how the run ended."
+    out = {}
+    for line in (f.read_text().splitlines() if f.exists() else []):
+        k, _, v = line.partition(" ")
+        out[k] = float(v) if re.fullmatch(r"[\d.]+", v) else v or None
+    return out
+
+
+def script_run(log: Path, steps_asked: int, flops: int, peak_tflops: float) -> dict:
+    "A record's own script timed by runners.sh, from its console log and the stamps beside it (`flops`: golf_bench's count)."
     if not log.exists(): return dict(status="missing")
     text = log.read_text(errors="replace")
-    stamps_f = log.with_name(log.name + ".stamps")
-    stamps = {}
-    for line in (stamps_f.read_text().splitlines() if stamps_f.exists() else []):
-        k, _, v = line.partition(" ")
-        stamps[k] = float(v) if re.fullmatch(r"[\d.]+", v) else v or None
+    stamps = read_stamps(log.with_name(log.name + ".stamps"))
     try: p = parse_train_log(log)
     except ValueError: p = None   # no step logged
     status = ("failed" if "Traceback" in text else "killed") if not p or p["steps"] < steps_asked else "ok"
@@ -122,6 +126,11 @@ def seed_run(logs: Path, steps_asked: int, flops: int, peak_tflops: float) -> di
                 train_batch_tokens=batch, grad_accum_steps=p["grad_accum_steps"],
                 model_params=p["model_params"], warmup_s=warm, launch_to_first_step_s=first,
                 losses=dict(p["train"]), step_times_ms=times)
+
+
+def seed_run(logs: Path, steps_asked: int, flops: int, peak_tflops: float) -> dict:
+    "The seed's script from its stdout log and the stamps run.sh wrote beside it."
+    return script_run(logs / "seed_script.log", steps_asked, flops, peak_tflops)
 
 
 def ledger_rows(logs: Path, runs: dict, golf_rows: dict, machine: dict, times: dict) -> list:
@@ -143,11 +152,16 @@ def ledger_rows(logs: Path, runs: dict, golf_rows: dict, machine: dict, times: d
         end = f"stopped after step {s['steps']}" if s["status"] == "ok" else f"{s['status']} at step {s.get('steps', 0)}"
         note = (f"record_batch_speed: the seed's train_gpt.py (PR #465) unmodified, {order}; constant LR, {end}"
                 + (f"; launch to step 1 {first:.1f} s" if isinstance(first, float) else ""))
-        rows.append(dict(date=machine["date"], git_sha="", preset="script:seed465", variant="seed_script", recipe_diff="",
-                         proxy="record_batch", seed=SEED, steps=s.get("steps"), step_ms=s.get("step_avg_ms"),
-                         machine=machine["gpu"] or next((r["machine"] for r in golf_rows.values()), ""), lanes=1,
-                         status=s["status"], log=shown(logs / s["log"]), notes=note))
+        rows.append(script_row(logs, s, machine, golf_rows, "script:seed465", "seed_script", "", note))
     return [ledger_row(r, f"new row {i + 1}") for i, r in enumerate(rows)]
+
+
+def script_row(logs: Path, s: dict, machine: dict, golf_rows: dict, preset: str, variant: str, recipe: str, note: str) -> dict:
+    "The ledger row of a record's own script timed at the record's batch (`s`: its run, as `seed_run` reads it)."
+    return dict(date=machine["date"], git_sha="", preset=preset, variant=variant, recipe_diff=recipe,
+                proxy="record_batch", seed=SEED, steps=s.get("steps"), step_ms=s.get("step_avg_ms"),
+                machine=machine["gpu"] or next((r["machine"] for r in golf_rows.values()), ""), lanes=1,
+                status=s["status"], log=shown(logs / s["log"]), notes=note)
 
 
 def summarise(logs: Path, command: str = "") -> dict:
