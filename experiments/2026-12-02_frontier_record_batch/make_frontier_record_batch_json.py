@@ -28,7 +28,7 @@ ROOT = HERE.parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "experiments/2026-12-02_record_batch_speed")]
 from golf_nb.bench import bench_config, flops_per_token, H200_BF16_TFLOPS  # noqa: E402
 from golf_nb.ledger import read_ledger, ledger_row  # noqa: E402
-from make_record_batch_json import SEED, cli, shown, read_machine, read_times, loss_gap, golf_run, script_row, script_run  # noqa: E402
+from make_record_batch_json import SEED, cli, shown, read_machine, read_times, loss_gap, golf_run, golf_ledger_rows, script_row, script_run  # noqa: E402
 
 GOLF = ("frontier1024", "accum8", "accum2")  # run.sh's golf_nb runs: stage 1, then stage 3
 ORDER = ("frontier1024", "r1204_script", "accum8", "accum2")  # run.sh's default STAGES
@@ -80,15 +80,7 @@ def ledger_rows(logs: Path, runs: dict, golf_rows: dict, machine: dict, times: d
     "The rows to append: golf_ablate's (log pointed at the committed file, the setting in the notes) and the script's."
     ran = [n for n in ORDER if n in times and not times[n]["skipped"]]
     order = f"frontier_record_batch: back to back on one GPU ({', '.join(ran)})"
-    rows = []
-    for name in GOLF:
-        row, run = golf_rows.get(name), runs[name]
-        if row is None: continue
-        f = logs / (run["record"] if run["status"] == "ok" and run["record"] else f"{name}_s{SEED}.log")
-        timed = f"{run['steps']} steps timed after 10 warm-up steps" if run.get("steps") else "no golf_bench record"
-        extra = f"{order}; {timed}" + (f"; warmup_s {run['warmup_s']:.1f}" if run.get("warmup_s") else "") + (
-            f"; run.sh wall {times[name]['wall_s']} s" if name in times and not times[name]["skipped"] else "")
-        rows.append(dict(row, log=shown(f), notes="; ".join(x for x in (extra, row["notes"]) if x)))
+    rows = golf_ledger_rows(logs, GOLF, runs, golf_rows, times, order)
     s = runs["r1204_script"]
     if "log" in s:   # the script ran (not skipped, not missing)
         st = s["stamps"]

@@ -56,7 +56,7 @@ fi
 export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
 ABLATE=(python3 -c "import sys; from golf_nb.ablate import ablate_main; sys.exit(ablate_main(sys.argv[1:]))")
 source experiments/lib/runners.sh   # DATA (.gpu/p180), TOK, script_steps
-source experiments/lib/stages.sh    # stage, limit, pack, gpu_state (RES, OUT, BUDGET, MIN_RUN, PACK_S)
+source experiments/lib/stages.sh    # stage, limit, pack, gpu_state, machine_record (RES, OUT, BUDGET, ...)
 
 
 golf() {   # VARIANT OVERRIDES PRESET PROXY: one golf_nb run through golf_ablate, killed after $T - 20 s; writes its row
@@ -86,15 +86,7 @@ main() {
   local rc s
   rm -rf "$RES"; mkdir -p "$RES" "$OUT"
   [ -f "$R1204" ] || echo "warning: no $R1204: the script's run will fail"
-  { date -u +"date %F %T UTC"; echo "budget_s $BUDGET steps $STEPS"; echo "stages $STAGES"
-    # the code's commit: GOLF_GIT_SHA where the caller names it (a device copy's .git can be stale), else the copy's HEAD
-    echo "git ${GOLF_GIT_SHA:-$(git rev-parse HEAD 2>/dev/null || echo unknown)} $(git status --porcelain -- golf_nb 2>/dev/null | wc -l) changed file(s) in golf_nb"
-    echo "git_head $(git rev-parse HEAD 2>/dev/null || echo unknown) (the copy's own .git)"
-    if command -v nvidia-smi > /dev/null; then nvidia-smi -L; nvidia-smi; else echo "no nvidia-smi"; fi
-    python3 -c "import sys, torch, triton; print('python', sys.version.split()[0], 'torch', torch.__version__, 'cuda',
-torch.version.cuda); print('triton', triton.__version__)"
-    echo "cpus $(nproc)"; sha256sum "$R1204" .anchors/r1204/shim/* 2>&1
-  } > "$RES/machine.txt" 2>&1
+  machine_record "stages $STAGES" "$R1204" .anchors/r1204/shim/* > "$RES/machine.txt" 2>&1
   head -6 "$RES/machine.txt"
   bash experiments/lib/p180_data.sh > "$RES/data.txt" 2>&1; rc=$?
   echo "data: exit $rc at $SECONDS s"; tail -1 "$RES/data.txt"

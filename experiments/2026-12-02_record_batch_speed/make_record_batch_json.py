@@ -133,19 +133,24 @@ def seed_run(logs: Path, steps_asked: int, flops: int, peak_tflops: float) -> di
     return script_run(logs / "seed_script.log", steps_asked, flops, peak_tflops)
 
 
-def ledger_rows(logs: Path, runs: dict, golf_rows: dict, machine: dict, times: dict) -> list:
-    "The rows to append: golf_ablate's (log pointed at the committed file, the setting in the notes) and the seed's."
-    order = "back to back on one GPU (fused, unfused, the seed's script)"
+def golf_ledger_rows(logs: Path, names, runs: dict, golf_rows: dict, times: dict, setting: str) -> list:
+    "golf_ablate's rows of the runs `names`, each pointed at its committed file, with `setting` and its times in the notes."
     rows = []
-    for name in VARIANTS:
+    for name in names:
         row, run = golf_rows.get(name), runs[name]
         if row is None: continue
         f = logs / (run["record"] if run["status"] == "ok" and run["record"] else f"{name}_s{SEED}.log")
         timed = f"{run['steps']} steps timed after 10 warm-up steps" if run.get("steps") else "no golf_bench record"
-        extra = f"record_batch_speed: {order}; {timed}" + (
-            f"; warmup_s {run['warmup_s']:.1f}" if run.get("warmup_s") else "") + (
+        extra = f"{setting}; {timed}" + (f"; warmup_s {run['warmup_s']:.1f}" if run.get("warmup_s") else "") + (
             f"; run.sh wall {times[name]['wall_s']} s" if name in times and not times[name]["skipped"] else "")
         rows.append(dict(row, log=shown(f), notes="; ".join(x for x in (extra, row["notes"]) if x)))
+    return rows
+
+
+def ledger_rows(logs: Path, runs: dict, golf_rows: dict, machine: dict, times: dict) -> list:
+    "The rows to append: golf_ablate's (log pointed at the committed file, the setting in the notes) and the seed's."
+    order = "back to back on one GPU (fused, unfused, the seed's script)"
+    rows = golf_ledger_rows(logs, VARIANTS, runs, golf_rows, times, f"record_batch_speed: {order}")
     s = runs["seed_script"]
     if "log" in s:   # the script ran (not skipped, not missing)
         first = s.get("stamps", {}).get("launch_to_first_step_s")

@@ -39,7 +39,7 @@ FUSED="--fused_mlp_act 1 --fused_softcap_ce 1 --fused_rmsnorm_residual 1"
 export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
 ABLATE=(python3 -c "import sys; from golf_nb.ablate import ablate_main; sys.exit(ablate_main(sys.argv[1:]))")
 source experiments/lib/runners.sh   # DATA (.gpu/p180), TOK, seed_steps
-source experiments/lib/stages.sh    # stage, limit, pack, gpu_state (RES, OUT, BUDGET, MIN_RUN, PACK_S)
+source experiments/lib/stages.sh    # stage, limit, pack, gpu_state, machine_record (RES, OUT, BUDGET, ...)
 
 
 golf() {   # VARIANT OVERRIDES: one golf_nb run through golf_ablate, which kills it after $T - 20 s and writes its row
@@ -57,16 +57,7 @@ main() {
   local rc
   rm -rf "$RES"; mkdir -p "$RES" "$OUT"
   [ -f .anchors/seed465/train_gpt.py ] || echo "warning: no .anchors/seed465/train_gpt.py (place_seed.sh): the seed's run will fail"
-  { date -u +"date %F %T UTC"; echo "budget_s $BUDGET steps $STEPS"
-    # the code's commit: GOLF_GIT_SHA where the caller names it (a device copy's .git can be stale: on 2026-12-02 it
-    # said 0d9dfbf for code at d5f4947), else the copy's own HEAD; the changed-file count is against that HEAD
-    echo "git ${GOLF_GIT_SHA:-$(git rev-parse HEAD 2>/dev/null || echo unknown)} $(git status --porcelain -- golf_nb 2>/dev/null | wc -l) changed file(s) in golf_nb"
-    echo "git_head $(git rev-parse HEAD 2>/dev/null || echo unknown) (the copy's own .git)"
-    if command -v nvidia-smi > /dev/null; then nvidia-smi -L; nvidia-smi; else echo "no nvidia-smi"; fi
-    python3 -c "import sys, torch, triton; print('python', sys.version.split()[0], 'torch', torch.__version__, 'cuda',
-torch.version.cuda); print('triton', triton.__version__)"
-    echo "cpus $(nproc)"; sha256sum .anchors/seed465/train_gpt.py 2>&1
-  } > "$RES/machine.txt" 2>&1
+  machine_record "" .anchors/seed465/train_gpt.py > "$RES/machine.txt" 2>&1
   head -5 "$RES/machine.txt"
   bash experiments/lib/p180_data.sh > "$RES/data.txt" 2>&1; rc=$?
   echo "data: exit $rc at $SECONDS s"; tail -1 "$RES/data.txt"
