@@ -27,8 +27,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "experiments/2026-12-02_record_batch_speed")]
 from golf_nb.bench import bench_config, flops_per_token, H200_BF16_TFLOPS  # noqa: E402
-from golf_nb.ledger import read_ledger, ledger_row  # noqa: E402
-from make_record_batch_json import SEED, cli, shown, read_machine, read_times, loss_gap, golf_run, golf_ledger_rows, script_row, script_run  # noqa: E402
+from golf_nb.ledger import ledger_row  # noqa: E402
+from make_record_batch_json import SEED, cli, shown, read_call, loss_gap, golf_run, golf_ledger_rows, script_row, script_run  # noqa: E402
 
 GOLF = ("frontier1024", "accum8", "accum2")  # run.sh's golf_nb runs: stage 1, then stage 3
 ORDER = ("frontier1024", "r1204_script", "accum8", "accum2")  # run.sh's default STAGES
@@ -98,9 +98,7 @@ def ledger_rows(logs: Path, runs: dict, golf_rows: dict, machine: dict, times: d
 
 def summarise(logs: Path, command: str = "") -> dict:
     "The result of one run.sh call, its ledger rows in `ledger_rows`."
-    machine, times = read_machine(logs), read_times(logs)
-    rows_f = logs / "ledger_rows.csv"
-    golf_rows = {r["variant"]: r for r in read_ledger(rows_f)} if rows_f.exists() else {}
+    machine, times, golf_rows = read_call(logs)
     runs = {n: golf_run(logs, n, golf_rows) for n in GOLF}
     ref = runs["frontier1024"] if "flops_per_token" in runs["frontier1024"] else None
     cfg = bench_config(["--preset", "frontier1024", "--record_batch"], environ={})[0]   # when stage 1 left no record

@@ -49,6 +49,13 @@ def read_machine(logs: Path) -> dict:
                 gpu=grab(r"^GPU 0: (.*?) \(UUID"), torch=grab(r"\btorch (\S+)"), triton=grab(r"^triton (\S+)"))
 
 
+def read_call(logs: Path) -> tuple[dict, dict, dict]:
+    "What every record-batch call leaves: machine.txt, times.txt, and golf_ablate's rows by variant (ledger_rows.csv)."
+    rows_f = logs / "ledger_rows.csv"
+    golf_rows = {r["variant"]: r for r in read_ledger(rows_f)} if rows_f.exists() else {}
+    return read_machine(logs), read_times(logs), golf_rows
+
+
 def read_times(logs: Path) -> dict:
     "Per stage of run.sh: start, end, wall seconds, exit code and time limit, or skipped; and the GPU before it."
     out = {}
@@ -171,9 +178,7 @@ def script_row(logs: Path, s: dict, machine: dict, golf_rows: dict, preset: str,
 
 def summarise(logs: Path, command: str = "") -> dict:
     "The result of one run.sh call, its ledger rows in `ledger_rows`."
-    machine, times = read_machine(logs), read_times(logs)
-    rows_f = logs / "ledger_rows.csv"
-    golf_rows = {r["variant"]: r for r in read_ledger(rows_f)} if rows_f.exists() else {}
+    machine, times, golf_rows = read_call(logs)
     runs = {n: golf_run(logs, n, golf_rows) for n in VARIANTS}
     ref = next((r for r in runs.values() if "flops_per_token" in r), None)
     cfg = bench_config(["--preset", "seed465", "--record_batch"], environ={})[0]   # the shapes when no golf run has a record
